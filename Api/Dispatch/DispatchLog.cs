@@ -1,0 +1,13 @@
+namespace Events.Api.Dispatch;
+
+internal static partial class DispatchLog
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Refused a batch of {Count} events: {Reason}")]
+    public static partial void Refused(ILogger logger, int count, string reason);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "A batch of {Count} events was not confirmed within {TimeoutMs} ms")]
+    public static partial void TimedOut(ILogger logger, int count, double timeoutMs);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "A batch of {Count} events could not be stored")]
+    public static partial void Failed(ILogger logger, int count, Exception exception);
+}

@@ -1,0 +1,78 @@
+using Events.Grains;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Events.Protos;
+
+namespace Events.Api.Dispatch;
+
+/// <summary>
+/// Turns a validated wire batch into one <see cref="EventGroup"/> per event type. The type name,
+/// and the params JSON come from the protobuf descriptors, so a new event type needs no code here.
+/// </summary>
+public sealed class EventGrouper(TimeProvider time)
+{
+    /// <summary>The name stored for an event whose type this build does not know (a newer client).</summary>
+    public const string UnknownEventName = "UnknownEvent";
+
+    private static readonly OneofDescriptor EventOf = Event.Descriptor.Oneofs.Single(o => o.Name == "EventOf");
+    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default);
+
+    public IReadOnlyList<EventGroup> Group(Events.Protos.Events batch, string source)
+    {
+        var now = time.GetUtcNow();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var header = ToHeader(batch.Header);
+        return batch.Events_
+            .Select(evt => ToIngested(evt, nowMs))
+            .GroupBy(evt => evt.Name, StringComparer.Ordinal)
+            .Select(g => new EventGroup
+            {
+                Source = source,
+                EventName = g.Key,
+                Header = header,
+                Events = g.ToArray(),
+                ReceivedAtUtc = now.UtcDateTime,
+            })
+            .ToArray();
+    }
+
+    private static IngestedEvent ToIngested(Event evt, long nowMs)
+    {
+        DispatchValidator.TryParseTimestamp(evt.Timestamp, out var timestamp);
+        var field = EventOf.Accessor.GetCaseFieldDescriptor(evt);
+        var payload = field is null ? null : (IMessage)field.Accessor.GetValue(evt);
+        return new IngestedEvent
+        {
+            Id = evt.Id,
+            Name = field?.MessageType.Name ?? UnknownEventName,
+            // A clock running ahead on a device must not put events in the future.
+            TimestampMs = Math.Min(timestamp, nowMs),
+            CurrentUrl = evt.CurrentURL,
+            ParamsJson = payload is null ? "{}" : Json.Format(payload),
+        };
+    }
+
+    private static EventHeader ToHeader(Header h) => new()
+    {
+        SessionId = h.SessionId,
+        BbDeviceId = h.BbDeviceId,
+        UserId = h.UserId,
+        DeviceId = h.DeviceId,
+        AndroidAdvertisingId = h.AndroidAdvertisingId,
+        ClientId = h.ClientId,
+        Channel = h.Channel,
+        Os = h.Os,
+        ClientType = h.ClientType,
+        AppLanguage = h.AppLanguage,
+        AppVersion = h.AppVersion,
+        AppVersionCode = h.AppVersionCode,
+        CurrentUrl = h.CurrentURL,
+        MerchantId = h.MerchantId,
+        UtmReferrer = h.UtmReferrer,
+        UtmPlatform = h.UtmPlatform,
+        UtmSource = h.UtmSource,
+        UtmMedium = h.UtmMedium,
+        UtmCampaign = h.UtmCampaign,
+        PpId = h.PpId,
+    };
+}

@@ -1,0 +1,72 @@
+using System.Net;
+using Events.Api.Dispatch;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace Events.Api.Hosting;
+
+public static class ApiHostingExtensions
+{
+    /// <summary>Kestrel's two ports, the Orleans client, gRPC and the dispatch pipeline.</summary>
+    public static WebApplicationBuilder AddEventsApi(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var api = configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new();
+        var cluster = configuration.GetSection(ClientClusterOptions.Section).Get<ClientClusterOptions>() ?? new();
+        var problems = api.Problems().Concat(cluster.Problems()).ToList();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", problems));
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var address = IPAddress.Parse(api.ListenAddress);
+            // gRPC without TLS needs HTTP/2 only: clients speak prior-knowledge h2c.
+            kestrel.Listen(address, api.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(address, api.HttpPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+        });
+
+        builder.UseOrleansClient(client =>
+        {
+            if (cluster.Provider == "Redis")
+            {
+                client.UseRedisClustering(options => options.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString));
+                client.Configure<ClusterOptions>(options =>
+                {
+                    options.ClusterId = cluster.ClusterId;
+                    options.ServiceId = cluster.ServiceId;
+                });
+            }
+            else
+            {
+                client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
+            }
+            client.UseConnectionRetryFilter<RetryUntilStopped>();
+        });
+
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<EventGrouper>();
+        builder.Services.AddOptions<DispatchOptions>()
+            .Bind(configuration.GetSection(DispatchOptions.Section))
+            .Validate(o => o.PublishTimeout > TimeSpan.Zero, "Events:Dispatch:PublishTimeout must be positive.")
+            .ValidateOnStart();
+        return builder;
+    }
+
+    /// <summary>The gRPC service and the health endpoints.</summary>
+    public static WebApplication MapEventsApi(this WebApplication app)
+    {
+        app.MapGrpcService<EventService>();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", async (IClusterClient client) =>
+        {
+            // Ready when the cluster answers and has at least one active silo.
+            var hosts = await client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(5));
+            return hosts.Count > 0 ? Results.Text("ready") : Results.Text("no active silo", statusCode: 503);
+        });
+        return app;
+    }
+}

@@ -1,0 +1,22 @@
+namespace Events.Grains;
+
+/// <summary>
+/// One validated event, independent of the wire format it arrived in.
+/// <see cref="Id"/> is the client's event id: sinks deduplicate on it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("events.IngestedEvent")]
+public sealed record IngestedEvent
+{
+    [Id(0)] public required string Id { get; init; }
+
+    /// <summary>The event's type name, e.g. <c>LaunchEvent</c> (the protobuf message name).</summary>
+    [Id(1)] public required string Name { get; init; }
+
+    /// <summary>Epoch milliseconds, already clamped to server time when the client sent a future one.</summary>
+    [Id(2)] public required long TimestampMs { get; init; }
+
+    [Id(3)] public string CurrentUrl { get; init; } = "";
+
+    /// <summary>The event's own fields as a JSON object.</summary>
+    [Id(4)] public string ParamsJson { get; init; } = "{}";
+}

@@ -1,0 +1,89 @@
+namespace Events.Grains.Publishing;
+
+/// <summary>
+/// Group commit for one table: groups that arrive while earlier messages are being confirmed
+/// wait and leave together in the next message. A lone group leaves at once, so coalescing
+/// adds no latency when idle and makes messages bigger exactly when load is high.
+/// </summary>
+internal sealed class PublishLane(string table, ISinkStreamSender sender, PublisherOptions options)
+{
+    private readonly Lock _lock = new();
+    private readonly List<Pending> _pending = [];
+    private int _running;
+    private uint _nextShard = (uint)Random.Shared.Next();
+
+    public Task EnqueueAsync(EventGroup group)
+    {
+        var pending = new Pending(group);
+        bool start;
+        lock (_lock)
+        {
+            _pending.Add(pending);
+            start = _running < options.MaxInFlightPerTable;
+            if (start)
+            {
+                _running++;
+            }
+        }
+        if (start)
+        {
+            // Off the caller's scheduler: a grain's scheduler must not own a loop serving other callers.
+            _ = Task.Run(DrainAsync);
+        }
+        return pending.Completion.Task;
+    }
+
+    private async Task DrainAsync()
+    {
+        while (true)
+        {
+            List<Pending> batch;
+            lock (_lock)
+            {
+                batch = TakeNextMessage();
+                if (batch.Count == 0)
+                {
+                    _running--;
+                    return;
+                }
+            }
+            await SendAsync(batch);
+        }
+    }
+
+    private async Task SendAsync(List<Pending> batch)
+    {
+        var shard = (int)(Interlocked.Increment(ref _nextShard) % (uint)options.ShardsPerTable);
+        var message = new SinkBatch { Table = table, Groups = batch.ConvertAll(p => p.Group) };
+        try
+        {
+            await sender.SendAsync(SinkStreams.For(table, shard), message);
+            batch.ForEach(p => p.Completion.TrySetResult());
+        }
+        catch (Exception ex)
+        {
+            batch.ForEach(p => p.Completion.TrySetException(ex));
+        }
+    }
+
+    /// <summary>Takes groups in arrival order up to the per-message event limit (always at least one).</summary>
+    private List<Pending> TakeNextMessage()
+    {
+        var events = 0;
+        var count = 0;
+        while (count < _pending.Count && (count == 0 || events + _pending[count].Group.Events.Count <= options.MaxEventsPerMessage))
+        {
+            events += _pending[count].Group.Events.Count;
+            count++;
+        }
+        var taken = _pending.GetRange(0, count);
+        _pending.RemoveRange(0, count);
+        return taken;
+    }
+
+    private sealed class Pending(EventGroup group)
+    {
+        public EventGroup Group { get; } = group;
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

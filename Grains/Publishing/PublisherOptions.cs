@@ -1,0 +1,16 @@
+namespace Events.Grains.Publishing;
+
+/// <summary>How groups are coalesced into stream messages (<c>Events:Publisher</c>).</summary>
+public sealed class PublisherOptions
+{
+    public const string Section = "Events:Publisher";
+
+    /// <summary>Streams per table; more lets the sink take more messages at once. Default 32.</summary>
+    public int ShardsPerTable { get; set; } = 32;
+
+    /// <summary>Messages being confirmed at once per table on one silo. Default 4.</summary>
+    public int MaxInFlightPerTable { get; set; } = 4;
+
+    /// <summary>Upper bound on events in one message, to keep messages a few MB at most. Default 5000.</summary>
+    public int MaxEventsPerMessage { get; set; } = 5000;
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace Events.Grains.Sinks;
+
+internal static partial class SinkLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Flushed {Rows} rows to {Table}")]
+    public static partial void Flushed(ILogger logger, string table, int rows);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Flush of {Rows} rows to {Table} failed; their messages will be redelivered")]
+    public static partial void FlushFailed(ILogger logger, string table, int rows, Exception exception);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Stream error in the sink of {Table}")]
+    public static partial void StreamError(ILogger logger, string table, Exception exception);
+}

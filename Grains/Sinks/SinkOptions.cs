@@ -1,0 +1,16 @@
+namespace Events.Grains.Sinks;
+
+/// <summary>When a table's sink writes to ClickHouse (<c>Events:Sink</c>).</summary>
+public sealed class SinkOptions
+{
+    public const string Section = "Events:Sink";
+
+    /// <summary>
+    /// Flush as soon as this many rows wait. ClickHouse wants thousands of rows per insert
+    /// and about one insert per second per table. Default 10,000.
+    /// </summary>
+    public int MaxRows { get; set; } = 10_000;
+
+    /// <summary>Flush rows that have waited this long, whatever their count. Default 1 s.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,95 @@
+using Events.Grains.Publishing;
+using Events.Grains.Tables;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+
+namespace Events.Grains.Sinks;
+
+/// <summary>
+/// Batches one table's rows from all of its stream shards and writes them in large inserts.
+/// Reentrant so that deliveries from many shards wait on the same generation at once;
+/// <see cref="OnNextAsync"/> returns only after the rows are in ClickHouse, and only then
+/// may the stream provider acknowledge the message.
+/// </summary>
+[Reentrant]
+[RegexImplicitStreamSubscription(SinkStreams.NamespacePattern)]
+internal sealed class TableSinkGrain(
+    TableCatalog catalog,
+    ITableWriter writer,
+    IOptions<SinkOptions> options,
+    ILogger<TableSinkGrain> logger)
+    : Grain, ITableSinkGrain, IAsyncObserver<SinkBatch>, IStreamSubscriptionObserver
+{
+    private readonly FlushBuffer _buffer = new(options.Value.MaxRows);
+    private TableSchema _table = null!;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _table = catalog.Get(this.GetPrimaryKeyString());
+        var interval = options.Value.FlushInterval;
+        this.RegisterGrainTimer(OnFlushTimerAsync, new GrainTimerCreationOptions(interval, interval) { Interleave = true });
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Waiters are stream deliveries: writing now spares them a redelivery.
+        await FlushAsync();
+    }
+
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        handleFactory.Create<SinkBatch>().ResumeAsync(this);
+
+    public async Task OnNextAsync(SinkBatch item, StreamSequenceToken? token = null)
+    {
+        var rows = _table.MapRows(item);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        var written = _buffer.Add(rows);
+        if (_buffer.HasSealed)
+        {
+            _ = WriteSealedAsync();
+        }
+        await written;
+    }
+
+    public Task FlushAsync()
+    {
+        var written = _buffer.Seal();
+        _ = WriteSealedAsync();
+        return written;
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        SinkLog.StreamError(logger, _table.Name, ex);
+        return Task.CompletedTask;
+    }
+
+    private Task OnFlushTimerAsync(CancellationToken cancellationToken)
+    {
+        _buffer.Seal();
+        return WriteSealedAsync();
+    }
+
+    private Task WriteSealedAsync() => _buffer.WriteSealedAsync(async rows =>
+    {
+        try
+        {
+            await writer.WriteAsync(_table, rows, CancellationToken.None);
+            SinkLog.Flushed(logger, _table.Name, rows.Count);
+        }
+        catch (Exception ex)
+        {
+            SinkLog.FlushFailed(logger, _table.Name, rows.Count, ex);
+            throw;
+        }
+    });
+}

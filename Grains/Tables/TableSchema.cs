@@ -1,0 +1,48 @@
+namespace Events.Grains.Tables;
+
+/// <summary>
+/// A sink table as data: its columns (with their value mapping) and its engine clauses.
+/// The DDL and the rows both come from this one description, so they cannot drift apart.
+/// </summary>
+public sealed class TableSchema
+{
+    public required string Name { get; init; }
+    public required IReadOnlyList<ColumnSpec> Columns { get; init; }
+
+    /// <summary>Rows with the same sorting key collapse on merge, so the key must hold the event id.</summary>
+    public required string Engine { get; init; }
+    public required string OrderBy { get; init; }
+    public string? PartitionBy { get; init; }
+
+    public IReadOnlyList<string> ColumnNames => Columns.Select(c => c.Name).ToArray();
+
+    public object[] MapRow(RowContext context)
+    {
+        var row = new object[Columns.Count];
+        for (var i = 0; i < row.Length; i++)
+        {
+            row[i] = Columns[i].Value(context);
+        }
+        return row;
+    }
+
+    public List<object[]> MapRows(SinkBatch batch)
+    {
+        var rows = new List<object[]>(batch.EventCount);
+        foreach (var group in batch.Groups)
+        {
+            foreach (var evt in group.Events)
+            {
+                rows.Add(MapRow(new RowContext(group, evt)));
+            }
+        }
+        return rows;
+    }
+
+    public string CreateTableSql(string database)
+    {
+        var columns = string.Join(",\n    ", Columns.Select(c => $"`{c.Name}` {c.Type}"));
+        var partition = PartitionBy is null ? "" : $"\nPARTITION BY {PartitionBy}";
+        return $"CREATE TABLE IF NOT EXISTS `{database}`.`{Name}` (\n    {columns}\n) ENGINE = {Engine}{partition}\nORDER BY ({OrderBy})";
+    }
+}

@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using ClickHouse.Driver.ADO;
+using ClickHouse.Driver.Utility;
+using Events.Grains.Tables;
+using Microsoft.Extensions.Options;
+
+namespace Events.Silo.ClickHouse;
+
+/// <summary>Creates the database and a table the first time it is needed (idempotent DDL).</summary>
+internal sealed class ClickHouseSchema(IOptions<ClickHouseOptions> options, HttpClient http)
+{
+    private readonly ClickHouseOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _ensured = new(StringComparer.Ordinal);
+
+    public string Database => _options.Database;
+
+    public Task EnsureAsync(TableSchema table)
+    {
+        var ensured = _ensured.GetOrAdd(table.Name, _ => new Lazy<Task>(() => CreateAsync(table)));
+        if (ensured.Value.IsFaulted)
+        {
+            // Try again next time: ClickHouse may have been down.
+            _ensured.TryRemove(new(table.Name, ensured));
+        }
+        return ensured.Value;
+    }
+
+    private async Task CreateAsync(TableSchema table)
+    {
+        using var connection = new ClickHouseConnection(_options.ConnectionString, http);
+        await connection.ExecuteStatementAsync($"CREATE DATABASE IF NOT EXISTS `{_options.Database}`");
+        await connection.ExecuteStatementAsync(table.CreateTableSql(_options.Database));
+    }
+}

@@ -1,0 +1,135 @@
+using Events.Protos;
+using Grpc.Core;
+using Grpc.Net.Client;
+using RabbitMQ.Client;
+
+namespace Events.Tests.Infrastructure;
+
+/// <summary>
+/// A silo process and an Api process on free ports, wired to the real RabbitMQ and ClickHouse,
+/// isolated by their own ClickHouse database, queue prefix and cluster id.
+/// </summary>
+public sealed class PipelineFixture : IAsyncLifetime
+{
+    private const int QueueCount = 4;
+    private readonly string _id = Guid.NewGuid().ToString("N")[..12];
+    private readonly List<ProcessHost> _processes = [];
+    private GrpcChannel? _channel;
+
+    public string Database => $"t_{_id}";
+    public string QueuePrefix => $"t-{_id}";
+    public int GrpcPort { get; } = LocalServices.FreeTcpPort();
+    public int HttpPort { get; } = LocalServices.FreeTcpPort();
+    public ClickHouseQuery ClickHouse { get; } = new();
+    public EventService.EventServiceClient Client { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        await LocalServices.RequireAsync("RabbitMQ", LocalServices.RabbitMqPort);
+        await LocalServices.RequireAsync("ClickHouse", LocalServices.ClickHousePort);
+
+        var siloPort = LocalServices.FreeTcpPort();
+        var gatewayPort = LocalServices.FreeTcpPort();
+        var cluster = new Dictionary<string, string>
+        {
+            ["Events__Cluster__ClusterId"] = $"t-{_id}",
+            ["Events__Cluster__ServiceId"] = $"t-{_id}",
+            ["Events__Cluster__GatewayPort"] = gatewayPort.ToString(),
+        };
+        _processes.Add(ProcessHost.Start("silo", "Silo", new Dictionary<string, string>(cluster)
+        {
+            ["Events__Cluster__SiloPort"] = siloPort.ToString(),
+            ["Events__Cluster__PrimarySiloPort"] = siloPort.ToString(),
+            ["Events__RabbitMq__Port"] = LocalServices.RabbitMqPort.ToString(),
+            ["Events__RabbitMq__QueueNamePrefix"] = QueuePrefix,
+            ["Events__RabbitMq__QueueCount"] = QueueCount.ToString(),
+            ["Events__ClickHouse__Port"] = LocalServices.ClickHousePort.ToString(),
+            ["Events__ClickHouse__Database"] = Database,
+        }));
+        _processes.Add(ProcessHost.Start("api", "Api", new Dictionary<string, string>(cluster)
+        {
+            ["Events__Api__GrpcPort"] = GrpcPort.ToString(),
+            ["Events__Api__HttpPort"] = HttpPort.ToString(),
+        }));
+
+        await WaitUntilReadyAsync();
+        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
+        Client = new EventService.EventServiceClient(_channel);
+    }
+
+    /// <summary>
+    /// Sends a batch the way a well-behaved client does: UNAVAILABLE means "not stored, retry".
+    /// Duplicates a retry may create are removed by event id in ClickHouse.
+    /// </summary>
+    public async Task DispatchAsync(Events.Protos.Events batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var response = await Client.dispatchAsync(batch);
+                Assert.Equal("SUCCESS", response.Status);
+                return;
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable && attempt < 10)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    public string Logs() => string.Join('\n', _processes.Select(p => p.Tail()));
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel?.Dispose();
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+        await ClickHouse.ExecuteAsync($"DROP DATABASE IF EXISTS `{Database}`");
+        ClickHouse.Dispose();
+        await DeleteQueuesAsync();
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}/"), Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (true)
+        {
+            if (_processes.FirstOrDefault(p => p.HasExited) is { } exited)
+            {
+                throw new InvalidOperationException($"The {exited.Name} process exited during start-up.\n{Logs()}");
+            }
+            try
+            {
+                using var response = await http.GetAsync("readyz");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The pipeline was not ready within 90 s.\n{Logs()}");
+            }
+            await Task.Delay(250);
+        }
+    }
+
+    private async Task DeleteQueuesAsync()
+    {
+        var factory = new ConnectionFactory { HostName = LocalServices.Host, Port = LocalServices.RabbitMqPort };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        for (var i = 0; i < QueueCount; i++)
+        {
+            await channel.QueueDeleteAsync($"{QueuePrefix}-{i}");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Events.Api.Dispatch;
+using Events.Protos;
+using static Events.Tests.EndToEnd.TestBatches;
+
+namespace Events.Tests.Unit;
+
+public sealed class EventGrouperTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(1_750_000_000_000);
+    private readonly EventGrouper _grouper = new(new FixedTime(Now));
+
+    [Fact]
+    public void Group_MixedTypes_OneGroupPerMessageTypeName()
+    {
+        var batch = Batch(Header("d1"), Launch("a", 1), PageOpened("b", 2), Launch("c", 3), AddToCart("d", 4));
+
+        var groups = _grouper.Group(batch, "grpc");
+
+        Assert.Equal(["AddToCartEvent", "LaunchEvent", "PageOpenedEvent"], groups.Select(g => g.EventName).Order());
+        Assert.Equal(["a", "c"], groups.Single(g => g.EventName == "LaunchEvent").Events.Select(e => e.Id));
+        Assert.All(groups, g => Assert.Equal("grpc", g.Source));
+        Assert.All(groups, g => Assert.Equal("d1", g.Header.DeviceId));
+        Assert.All(groups, g => Assert.Equal(Now.UtcDateTime, g.ReceivedAtUtc));
+    }
+
+    [Fact]
+    public void Group_FutureTimestamp_IsClampedToNow_PastIsKept()
+    {
+        var past = Now.ToUnixTimeMilliseconds() - 86_400_000;
+        var batch = Batch(Header("d1"), Launch("future", Now.ToUnixTimeMilliseconds() + 5_000), Launch("past", past));
+
+        var events = _grouper.Group(batch, "grpc").Single().Events;
+
+        Assert.Equal(Now.ToUnixTimeMilliseconds(), events.Single(e => e.Id == "future").TimestampMs);
+        Assert.Equal(past, events.Single(e => e.Id == "past").TimestampMs);
+    }
+
+    [Fact]
+    public void Group_EventParams_AreTheEventMessageAsJson()
+    {
+        var evt = AddToCart("a", 1);
+        evt.AddToCartEvent = AddToCartEvent.Parser.ParseJson("{}");
+        var field = AddToCartEvent.Descriptor.Fields.InDeclarationOrder().First(f => f.FieldType == Google.Protobuf.Reflection.FieldType.String);
+        field.Accessor.SetValue(evt.AddToCartEvent, "value-42");
+
+        var ingested = _grouper.Group(Batch(Header("d1"), evt), "grpc").Single().Events.Single();
+
+        using var json = JsonDocument.Parse(ingested.ParamsJson);
+        Assert.Equal("value-42", json.RootElement.GetProperty(field.JsonName).GetString());
+    }
+
+    [Fact]
+    public void Group_EventWithoutType_IsKeptAsUnknownEvent()
+    {
+        var batch = Batch(Header("d1"), new Event { Id = "x", Timestamp = "1" });
+
+        var group = _grouper.Group(batch, "grpc").Single();
+
+        Assert.Equal(EventGrouper.UnknownEventName, group.EventName);
+        Assert.Equal("{}", group.Events.Single().ParamsJson);
+    }
+
+    [Fact]
+    public void Group_HeaderFields_AreCopied()
+    {
+        var header = Header("d9");
+        var group = _grouper.Group(Batch(header, Launch("a", 1)), "grpc").Single();
+
+        Assert.Equal(header.SessionId, group.Header.SessionId);
+        Assert.Equal(header.BbDeviceId, group.Header.BbDeviceId);
+        Assert.Equal(header.UserId, group.Header.UserId);
+        Assert.Equal(header.CurrentURL, group.Header.CurrentUrl);
+        Assert.Equal(header.UtmSource, group.Header.UtmSource);
+        Assert.Equal(header.PpId, group.Header.PpId);
+    }
+}

@@ -1,0 +1,6 @@
+namespace Events.Tests.Unit;
+
+internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+}

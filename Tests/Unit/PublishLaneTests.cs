@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using Events.Grains;
+using Events.Grains.Publishing;
+
+namespace Events.Tests.Unit;
+
+public sealed class PublishLaneTests
+{
+    private static EventGroup Group(int events) => new()
+    {
+        Source = "grpc",
+        EventName = "LaunchEvent",
+        Header = EventHeader.Empty,
+        Events = Enumerable.Range(0, events).Select(i => new IngestedEvent { Id = $"e{i}", Name = "LaunchEvent", TimestampMs = i }).ToArray(),
+    };
+
+    /// <summary>Holds every send until released, to observe what accumulates meanwhile.</summary>
+    private sealed class GatedSender : ISinkStreamSender
+    {
+        public TaskCompletionSource Gate { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Exception? Failure { get; set; }
+        public ConcurrentQueue<(StreamId Stream, SinkBatch Batch)> Sent { get; } = new();
+
+        public async Task SendAsync(StreamId stream, SinkBatch batch)
+        {
+            Sent.Enqueue((stream, batch));
+            await Gate.Task;
+            if (Failure is not null)
+            {
+                throw Failure;
+            }
+        }
+    }
+
+    private static async Task WaitForSends(GatedSender sender, int count)
+    {
+        for (var i = 0; i < 500 && sender.Sent.Count < count; i++)
+        {
+            await Task.Delay(10);
+        }
+        Assert.Equal(count, sender.Sent.Count);
+    }
+
+    [Fact]
+    public async Task Enqueue_WhileAMessageIsUnconfirmed_GroupsLeaveTogetherInTheNext()
+    {
+        var sender = new GatedSender();
+        var lane = new PublishLane("event", sender, new PublisherOptions { MaxInFlightPerTable = 1, ShardsPerTable = 4 });
+
+        var first = lane.EnqueueAsync(Group(1));
+        await WaitForSends(sender, 1);
+        var waiting = Enumerable.Range(0, 5).Select(_ => lane.EnqueueAsync(Group(2))).ToArray();
+        Assert.False(first.IsCompleted);
+
+        var firstGate = sender.Gate;
+        sender.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        firstGate.SetResult();
+        await first;
+        await WaitForSends(sender, 2);
+        sender.Gate.SetResult();
+        await Task.WhenAll(waiting);
+
+        var second = sender.Sent.ElementAt(1).Batch;
+        Assert.Equal(5, second.Groups.Count);
+        Assert.Equal(10, second.EventCount);
+        Assert.All(sender.Sent, s => Assert.Equal("event", s.Stream.GetKeyAsString()));
+    }
+
+    [Fact]
+    public async Task Enqueue_MessagesRespectTheEventLimit()
+    {
+        var sender = new GatedSender();
+        var lane = new PublishLane("event", sender, new PublisherOptions { MaxInFlightPerTable = 1, MaxEventsPerMessage = 5 });
+        var first = lane.EnqueueAsync(Group(1));
+        await WaitForSends(sender, 1);
+        var rest = Enumerable.Range(0, 4).Select(_ => lane.EnqueueAsync(Group(3))).ToArray();
+
+        sender.Gate.SetResult();
+        await Task.WhenAll(rest.Append(first));
+
+        Assert.Equal([1, 3, 3, 3, 3], sender.Sent.Select(s => s.Batch.EventCount));
+    }
+
+    [Fact]
+    public async Task SendFailure_FaultsEveryGroupOfThatMessage()
+    {
+        var sender = new GatedSender { Failure = new InvalidOperationException("broker down") };
+        var lane = new PublishLane("event", sender, new PublisherOptions { MaxInFlightPerTable = 1 });
+        var first = lane.EnqueueAsync(Group(1));
+        await WaitForSends(sender, 1);
+        var second = lane.EnqueueAsync(Group(1));
+
+        sender.Gate.SetResult();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => first);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => second);
+    }
+
+    [Fact]
+    public async Task Enqueue_SpreadsMessagesOverTheTablesShards()
+    {
+        var sender = new GatedSender();
+        sender.Gate.SetResult();
+        var lane = new PublishLane("event", sender, new PublisherOptions { MaxInFlightPerTable = 1, ShardsPerTable = 3 });
+
+        for (var i = 0; i < 6; i++)
+        {
+            await lane.EnqueueAsync(Group(1));
+        }
+
+        var namespaces = sender.Sent.Select(s => s.Stream.GetNamespace()).ToHashSet();
+        Assert.Equal(3, namespaces.Count);
+        Assert.All(namespaces, ns => Assert.Matches(SinkStreams.NamespacePattern, ns!));
+    }
+}

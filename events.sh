@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Events.Orleans: one entry point for running, testing and measuring the cluster locally.
+#   ./events.sh up [--silos N]   install what is missing, start services + cluster, wait until healthy
+#   ./events.sh down             stop the cluster and the services this script started
+#   ./events.sh status           what runs where
+#   ./events.sh test             build and run every test (starts the services it needs)
+#   ./events.sh logs [name]      follow the cluster's logs (silo-1, api, ...)
+#   ./events.sh bench            the benchmark (not built yet)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+export EVENTS_DATA_DIR="${EVENTS_DATA_DIR:-$ROOT/.events}"
+RUN_DIR="$EVENTS_DATA_DIR/run"
+LOG_DIR="$EVENTS_DATA_DIR/logs"
+CONFIGURATION="${EVENTS_CONFIGURATION:-Release}"
+GRPC_PORT="${EVENTS_GRPC_PORT:-8017}"
+HTTP_PORT="${EVENTS_HTTP_PORT:-8019}"
+SILO_PORT="${EVENTS_SILO_PORT:-11111}"
+GATEWAY_PORT="${EVENTS_GATEWAY_PORT:-30000}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+services() { bash "$ROOT/scripts/services.sh" "$@"; }
+
+build() {
+  say "building ($CONFIGURATION)"
+  dotnet build "$ROOT/Events.Orleans.sln" -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly >"$LOG_DIR/build.log" 2>&1 \
+    || { cat "$LOG_DIR/build.log"; die "build failed (log: $LOG_DIR/build.log)"; }
+}
+
+# start_process NAME DLL [ENV=VALUE...]: runs our own process in the background with a pid and log file.
+start_process() {
+  local name="$1" dll="$2"; shift 2
+  if is_running "$name"; then say "$name already running (pid $(cat "$RUN_DIR/$name.pid"))"; return; fi
+  ( cd "$(dirname "$dll")" && exec env "$@" nohup dotnet "$dll" >"$LOG_DIR/$name.log" 2>&1 ) &
+  echo $! >"$RUN_DIR/$name.pid"
+}
+
+is_running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
+
+# stop_process NAME: SIGTERM lets a silo flush its sinks and leave the cluster; SIGKILL after 30 s.
+stop_process() {
+  local name="$1" pid
+  [ -f "$RUN_DIR/$name.pid" ] || return 0
+  pid="$(cat "$RUN_DIR/$name.pid")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null && { say "$name did not stop in 30 s; killing"; kill -KILL "$pid" 2>/dev/null || true; }
+    say "stopped $name"
+  fi
+  rm -f "$RUN_DIR/$name.pid"
+}
+
+wait_ready() {
+  local deadline=$((SECONDS + ${1:-120}))
+  until curl -fsS "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null 2>&1; do
+    for pidfile in "$RUN_DIR"/*.pid; do
+      [ -e "$pidfile" ] || continue
+      local name; name="$(basename "$pidfile" .pid)"
+      is_running "$name" || { tail -n 30 "$LOG_DIR/$name.log" >&2; die "$name exited during start-up (log: $LOG_DIR/$name.log)"; }
+    done
+    [ $SECONDS -lt $deadline ] || die "the cluster was not ready within ${1:-120} s (logs: $LOG_DIR)"
+    sleep 1
+  done
+}
+
+cmd_up() {
+  local silos=1
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --silos) silos="${2:?--silos needs a number}"; shift 2 ;;
+      *) die "unknown option for up: $1" ;;
+    esac
+  done
+  [[ "$silos" =~ ^[1-9][0-9]?$ ]] || die "--silos takes a number from 1 to 99"
+  mkdir -p "$RUN_DIR" "$LOG_DIR"
+  services install
+  services start
+  build
+  # One silo clusters on localhost; several find each other through Redis membership.
+  local provider=Localhost
+  [ "$silos" -gt 1 ] && provider=Redis
+  local cluster=("Events__Cluster__Provider=$provider" "Events__Cluster__RedisConnectionString=127.0.0.1:${EVENTS_REDIS_PORT:-6379}"
+    "Events__RabbitMq__Port=${EVENTS_RABBITMQ_PORT:-5672}" "Events__ClickHouse__Port=${EVENTS_CLICKHOUSE_HTTP_PORT:-8123}")
+  for i in $(seq 1 "$silos"); do
+    start_process "silo-$i" "$ROOT/Silo/bin/$CONFIGURATION/net10.0/Silo.dll" "${cluster[@]}" \
+      "Events__Cluster__SiloPort=$((SILO_PORT + i - 1))" "Events__Cluster__GatewayPort=$((GATEWAY_PORT + i - 1))" \
+      "Events__Cluster__PrimarySiloPort=$SILO_PORT"
+  done
+  start_process api "$ROOT/Api/bin/$CONFIGURATION/net10.0/Api.dll" "${cluster[@]}" \
+    "Events__Cluster__GatewayPort=$GATEWAY_PORT" "Events__Api__GrpcPort=$GRPC_PORT" "Events__Api__HttpPort=$HTTP_PORT"
+  say "waiting for the cluster ($silos silo(s) + api)"
+  wait_ready 120
+  cat <<INFO
+Events.Orleans is up.
+  gRPC dispatch    127.0.0.1:$GRPC_PORT   (/event.EventService/dispatch)
+  HTTP             http://127.0.0.1:$HTTP_PORT   (/healthz, /readyz)
+  ClickHouse       http://127.0.0.1:${EVENTS_CLICKHOUSE_HTTP_PORT:-8123}   database 'events'
+  RabbitMQ         amqp://127.0.0.1:${EVENTS_RABBITMQ_PORT:-5672}   management http://127.0.0.1:${EVENTS_RABBITMQ_MANAGEMENT_PORT:-15672} (guest/guest)
+  Logs             $LOG_DIR   (./events.sh logs)
+INFO
+}
+
+cmd_down() {
+  stop_process api
+  for pidfile in "$RUN_DIR"/silo-*.pid; do
+    [ -e "$pidfile" ] && stop_process "$(basename "$pidfile" .pid)"
+  done
+  services stop
+}
+
+cmd_status() {
+  services status
+  for pidfile in "$RUN_DIR"/*.pid; do
+    [ -e "$pidfile" ] || continue
+    local name; name="$(basename "$pidfile" .pid)"
+    if is_running "$name"; then echo "$name: running (pid $(cat "$pidfile"))"; else echo "$name: not running"; fi
+  done
+  if curl -fsS "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null 2>&1; then echo "cluster: ready"; else echo "cluster: not ready"; fi
+}
+
+cmd_test() {
+  mkdir -p "$RUN_DIR" "$LOG_DIR"
+  services install
+  services start
+  build
+  say "running tests"
+  local out="$LOG_DIR/tests.log" status=0
+  dotnet "$ROOT/Tests/bin/$CONFIGURATION/net10.0/Tests.dll" -parallel none "$@" 2>&1 | tee "$out" || status=$?
+  # xunit prints "Total: N, Errors: E, Failed: F, Skipped: S"; CI reads "tests: P passed, F failed".
+  local summary total errors failed skipped
+  summary="$(grep -E 'Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+' "$out" | tail -n 1 || true)"
+  [ -n "$summary" ] || { echo "tests: 0 passed, 1 failed"; die "the test runner printed no summary (log: $out)"; }
+  total="$(sed -E 's/.*Total: ([0-9]+).*/\1/' <<<"$summary")"
+  errors="$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$summary")"
+  failed="$(sed -E 's/.*Failed: ([0-9]+).*/\1/' <<<"$summary")"
+  skipped="$(sed -E 's/.*Skipped: ([0-9]+).*/\1/' <<<"$summary")"
+  echo "tests: $((total - failed - skipped)) passed, $((failed + errors)) failed"
+  [ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$errors" -eq 0 ]
+}
+
+cmd_logs() {
+  local name="${1:-}"
+  if [ -n "$name" ]; then tail -n 100 -F "$LOG_DIR/$name.log"; else tail -n 20 -F "$LOG_DIR"/*.log; fi
+}
+
+cmd_bench() { die "the benchmark tool is not built yet (issue #4)"; }
+
+case "${1:-}" in
+  up) shift; cmd_up "$@" ;;
+  down) shift; cmd_down ;;
+  status) shift; cmd_status ;;
+  test) shift; cmd_test "$@" ;;
+  logs) shift; cmd_logs "$@" ;;
+  bench) shift; cmd_bench "$@" ;;
+  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
