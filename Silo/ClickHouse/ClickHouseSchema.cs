@@ -1,13 +1,12 @@
 using System.Collections.Concurrent;
-using ClickHouse.Driver.ADO;
-using ClickHouse.Driver.Utility;
+using ClickHouse.Driver;
 using Events.Grains.Tables;
 using Microsoft.Extensions.Options;
 
 namespace Events.Silo.ClickHouse;
 
 /// <summary>Creates the database and a table the first time it is needed (idempotent DDL).</summary>
-internal sealed class ClickHouseSchema(IOptions<ClickHouseOptions> options, HttpClient http)
+internal sealed class ClickHouseSchema(IOptions<ClickHouseOptions> options, ClickHouseClient client)
 {
     private readonly ClickHouseOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, Lazy<Task>> _ensured = new(StringComparer.Ordinal);
@@ -27,8 +26,7 @@ internal sealed class ClickHouseSchema(IOptions<ClickHouseOptions> options, Http
 
     private async Task CreateAsync(TableSchema table)
     {
-        using var connection = new ClickHouseConnection(_options.ConnectionString, http);
-        await connection.ExecuteStatementAsync($"CREATE DATABASE IF NOT EXISTS `{_options.Database}`");
-        await connection.ExecuteStatementAsync(table.CreateTableSql(_options.Database));
+        await client.ExecuteNonQueryAsync($"CREATE DATABASE IF NOT EXISTS `{_options.Database}`");
+        await client.ExecuteNonQueryAsync(table.CreateTableSql(_options.Database));
     }
 }

@@ -1,3 +1,5 @@
+using ClickHouse.Driver;
+using Microsoft.Extensions.Options;
 using Events.Grains.Sinks;
 
 namespace Events.Silo.ClickHouse;
@@ -8,11 +10,9 @@ internal static class ClickHouseServiceCollectionExtensions
     {
         services.AddOptions<ClickHouseOptions>().Bind(configuration.GetSection(ClickHouseOptions.Section)).ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ClickHouseOptions>, ClickHouseOptionsValidator>();
-        // One pooled HttpClient for every ClickHouse call: connections are reused across inserts.
-        services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        });
+        // One thread-safe client for every ClickHouse call: it pools HTTP connections across inserts.
+        services.AddSingleton(provider =>
+            new ClickHouseClient(provider.GetRequiredService<IOptions<ClickHouseOptions>>().Value.ConnectionString));
         services.AddSingleton<ClickHouseSchema>();
         services.AddSingleton<ITableWriter, ClickHouseTableWriter>();
         services.AddHostedService<SchemaStartupService>();

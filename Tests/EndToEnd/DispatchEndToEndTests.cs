@@ -74,13 +74,13 @@ public sealed class DispatchEndToEndTests(PipelineFixture pipeline) : IClassFixt
         var device = "dev-" + Guid.NewGuid().ToString("N");
 
         var noDevice = await Assert.ThrowsAsync<RpcException>(() =>
-            pipeline.Client.dispatchAsync(Batch(Header(""), Launch($"{device}-nodevice", now))).ResponseAsync);
+            pipeline.Client.dispatchAsync(Batch(Header(""), Launch($"{device}-nodevice", now)), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, noDevice.StatusCode);
         Assert.Contains("Incomplete event", noDevice.Status.Detail);
 
         var badTimestamp = Batch(Header(device), Launch($"{device}-ok", now), Launch($"{device}-bad", now));
         badTimestamp.Events_[1].Timestamp = "yesterday";
-        var refused = await Assert.ThrowsAsync<RpcException>(() => pipeline.Client.dispatchAsync(badTimestamp).ResponseAsync);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => pipeline.Client.dispatchAsync(badTimestamp, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
         Assert.Contains("events[1]", refused.Status.Detail);
 

@@ -16,7 +16,7 @@ public sealed class FlushBufferTests
         Assert.False(buffer.HasSealed);
         Assert.False(pending.IsCompleted);
 
-        buffer.Seal();
+        _ = buffer.Seal();
         await buffer.WriteSealedAsync(rows => { written.Add(rows.Count); return Task.CompletedTask; });
 
         await pending;
@@ -48,7 +48,7 @@ public sealed class FlushBufferTests
         var buffer = new FlushBuffer(maxRows: 100);
         var first = buffer.Add(Rows(2));
         var second = buffer.Add(Rows(2));
-        buffer.Seal();
+        _ = buffer.Seal();
 
         await buffer.WriteSealedAsync(_ => throw new InvalidOperationException("clickhouse down"));
 

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans.Serialization;
+using Orleans.Streams;
+
+namespace Events.Streaming.RabbitMQ;
+
+/// <summary>
+/// Writes each producer call as one persistent message to the queue its stream hashes to, and creates the
+/// receivers that read the queues this silo owns.
+/// </summary>
+internal sealed class RabbitMqAdapter(
+    string name,
+    RabbitMqStreamOptions options,
+    IStreamQueueMapper queueMapper,
+    Serializer<RabbitMqBatchContainer> serializer,
+    RabbitMqPublisher publisher,
+    RabbitMqConnector consumerConnector,
+    ILoggerFactory loggerFactory) : IQueueAdapter
+{
+    public string Name => name;
+
+    // Messages leave RabbitMQ once acknowledged: there is nothing to rewind to.
+    public bool IsRewindable => false;
+
+    public StreamProviderDirection Direction => StreamProviderDirection.ReadWrite;
+
+    public async Task QueueMessageBatchAsync<T>(StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token,
+        Dictionary<string, object>? requestContext)
+    {
+        if (token is not null)
+        {
+            throw new ArgumentException("RabbitMQ streams are not rewindable: publish without a sequence token.", nameof(token));
+        }
+        var container = new RabbitMqBatchContainer(streamId, events.Cast<object>().ToList(), requestContext);
+        var body = serializer.SerializeToArray(container);
+        var queue = QueueNameFor(queueMapper.GetQueueForStream(streamId));
+        await publisher.PublishAsync(queue, body, CancellationToken.None);
+    }
+
+    public IQueueAdapterReceiver CreateReceiver(QueueId queueId) =>
+        new RabbitMqReceiver(QueueNameFor(queueId), options, consumerConnector, serializer,
+            loggerFactory.CreateLogger<RabbitMqReceiver>());
+
+    private string QueueNameFor(QueueId queueId) => options.QueueName((int)queueId.GetNumericId());
+}

@@ -1,0 +1,86 @@
+using RabbitMQ.Client;
+
+namespace Events.Streaming.RabbitMQ;
+
+/// <summary>
+/// Publishes persistent messages on a few confirm-tracking channels. A publish completes only when the broker has
+/// confirmed it (the message is on disk in a durable queue); a nack, a return, a timeout or a lost connection
+/// fails the caller, who must not report success.
+/// </summary>
+internal sealed class RabbitMqPublisher(RabbitMqStreamOptions options, RabbitMqConnector connector) : IAsyncDisposable
+{
+    private static readonly CreateChannelOptions ConfirmingChannel =
+        new(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
+
+    private readonly IChannel?[] _channels = new IChannel?[options.PublisherChannels];
+    private readonly SemaphoreSlim _openGate = new(1, 1);
+    private int _next;
+    private bool _queuesDeclared;
+
+    public async Task PublishAsync(string queue, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.PublishConfirmTimeout);
+        var slot = (int)((uint)Interlocked.Increment(ref _next) % (uint)_channels.Length);
+        var channel = await GetChannelAsync(slot, timeout.Token);
+        var properties = new BasicProperties
+        {
+            Persistent = true,
+            ContentType = "application/x-orleans-batch",
+            Timestamp = new AmqpTimestamp(DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
+        };
+        try
+        {
+            // mandatory: a message no queue takes comes back as a failed publish instead of vanishing.
+            await channel.BasicPublishAsync(exchange: "", routingKey: queue, mandatory: true, properties, body, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"RabbitMQ did not confirm a message to '{queue}' within {options.PublishConfirmTimeout}.");
+        }
+    }
+
+    private async Task<IChannel> GetChannelAsync(int slot, CancellationToken cancellationToken)
+    {
+        if (_channels[slot] is { IsOpen: true } open) return open;
+        await _openGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_channels[slot] is { IsOpen: true } opened) return opened;
+            _channels[slot]?.Dispose();
+            _channels[slot] = null;
+            var channel = await connector.CreateChannelAsync(ConfirmingChannel, cancellationToken);
+            if (!_queuesDeclared)
+            {
+                for (var i = 0; i < options.QueueCount; i++)
+                {
+                    await RabbitMqTopology.DeclareQueueAsync(channel, options.QueueName(i), cancellationToken);
+                }
+                _queuesDeclared = true;
+            }
+            _channels[slot] = channel;
+            return channel;
+        }
+        finally
+        {
+            _openGate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var channel in _channels)
+        {
+            if (channel is null) continue;
+            try
+            {
+                await channel.CloseAsync();
+            }
+            catch (Exception)
+            {
+                // The connection may already be gone; disposing is all that is left.
+            }
+            channel.Dispose();
+        }
+    }
+}

@@ -1,0 +1,225 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Logging;
+using Orleans.Providers.Streams.Common;
+using Orleans.Serialization;
+using Orleans.Streams;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Events.Streaming.RabbitMQ;
+
+/// <summary>
+/// Reads one queue for the pulling agent. Messages are acknowledged only when the agent reports them delivered,
+/// which happens after every consumer's <c>OnNextAsync</c> for them has completed. Messages the agent gave up on
+/// (never reported, while later ones were) are returned to the queue. If the channel drops, its unacknowledged
+/// messages go back to the queue by themselves; the receiver opens a new channel and never acks the old tags.
+/// </summary>
+internal sealed partial class RabbitMqReceiver(
+    string queue,
+    RabbitMqStreamOptions options,
+    RabbitMqConnector connector,
+    Serializer<RabbitMqBatchContainer> serializer,
+    ILogger<RabbitMqReceiver> logger) : IQueueAdapterReceiver
+{
+    private static readonly TimeSpan MaxReopenDelay = TimeSpan.FromSeconds(10);
+    private readonly ConcurrentQueue<Delivery> _arrived = new();
+    private readonly Lock _lock = new();
+    private readonly SortedDictionary<long, Delivery> _unacked = new(); // sequence number → delivery
+    private IChannel? _channel;
+    private int _generation;
+    private long _nextSequence;
+    private DateTime _reopenAfterUtc = DateTime.MinValue;
+    private TimeSpan _reopenDelay = options.ReconnectDelay;
+    private bool _shutDown;
+
+    /// <summary>A message as the broker handed it over on channel <paramref name="Generation"/>.</summary>
+    private sealed record Delivery(int Generation, ulong Tag, byte[] Body, bool Redelivered);
+
+    public Task Initialize(TimeSpan timeout) => Initialize(timeout, CancellationToken.None);
+
+    public async Task Initialize(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        // A broker that is down now must not stop the silo from starting: reading retries on every poll.
+        await TryOpenChannelAsync(limit.Token);
+    }
+
+    public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount) => GetQueueMessagesAsync(maxCount, CancellationToken.None);
+
+    public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
+    {
+        if (_shutDown) return [];
+        if (_channel is not { IsOpen: true } && !await TryOpenChannelAsync(cancellationToken)) return [];
+
+        var batch = new List<IBatchContainer>();
+        while (batch.Count < maxCount && _arrived.TryDequeue(out var delivery))
+        {
+            if (delivery.Generation != _generation) continue; // from a closed channel: the broker requeued it
+            if (!TryDecode(delivery, out var container))
+            {
+                await RejectAsync(delivery, requeue: false);
+                continue;
+            }
+            lock (_lock)
+            {
+                var sequence = ++_nextSequence;
+                container.Token = new EventSequenceTokenV2(sequence);
+                _unacked.Add(sequence, delivery);
+            }
+            batch.Add(container);
+        }
+        return batch;
+    }
+
+    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => MessagesDeliveredAsync(messages, CancellationToken.None);
+
+    public async Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0) return;
+        var delivered = new List<Delivery>(messages.Count);
+        var abandoned = new List<KeyValuePair<long, Delivery>>();
+        lock (_lock)
+        {
+            long newest = 0;
+            foreach (var message in messages)
+            {
+                var sequence = ((RabbitMqBatchContainer)message).Token.SequenceNumber;
+                if (_unacked.Remove(sequence, out var delivery)) delivered.Add(delivery);
+                newest = Math.Max(newest, sequence);
+            }
+            // The cache reports in arrival order and leaves out what the agent gave up on: anything older than the
+            // newest delivered message that is still unacknowledged will never be reported.
+            abandoned.AddRange(_unacked.TakeWhile(pair => pair.Key < newest));
+            foreach (var (sequence, _) in abandoned) _unacked.Remove(sequence);
+        }
+        foreach (var delivery in delivered) await AckAsync(delivery, cancellationToken);
+        foreach (var (_, delivery) in abandoned)
+        {
+            LogAbandoned(queue, delivery.Tag);
+            await RejectAsync(delivery, requeue: true);
+        }
+    }
+
+    public Task Shutdown(TimeSpan timeout) => Shutdown(timeout, CancellationToken.None);
+
+    public async Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        _shutDown = true;
+        var channel = _channel;
+        _channel = null;
+        if (channel is null) return;
+        try
+        {
+            // Closing hands every unacknowledged message back to the queue, for this queue's next owner.
+            await channel.CloseAsync(cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            LogCloseFailed(exception, queue);
+        }
+        channel.Dispose();
+    }
+
+    private bool TryDecode(Delivery delivery, [NotNullWhen(true)] out RabbitMqBatchContainer? container)
+    {
+        try
+        {
+            container = serializer.Deserialize(delivery.Body);
+            return container is not null;
+        }
+        catch (Exception exception)
+        {
+            LogUndecodable(exception, queue, delivery.Tag, delivery.Body.Length);
+            container = null;
+            return false;
+        }
+    }
+
+    private async Task<bool> TryOpenChannelAsync(CancellationToken cancellationToken)
+    {
+        if (DateTime.UtcNow < _reopenAfterUtc) return false;
+        var old = _channel;
+        _channel = null;
+        old?.Dispose();
+        var generation = ++_generation;
+        lock (_lock) _unacked.Clear(); // their channel is gone, so the broker has requeued them
+        try
+        {
+            var channel = await connector.CreateChannelAsync(null, cancellationToken);
+            await channel.BasicQosAsync(prefetchSize: 0, options.PrefetchCount, global: false, cancellationToken);
+            await RabbitMqTopology.DeclareQueueAsync(channel, queue, cancellationToken);
+            var consumer = new AsyncEventingBasicConsumer(channel);
+            consumer.ReceivedAsync += (_, message) =>
+            {
+                // The body's memory belongs to the client only during this callback: copy it.
+                _arrived.Enqueue(new Delivery(generation, message.DeliveryTag, message.Body.ToArray(), message.Redelivered));
+                return Task.CompletedTask;
+            };
+            await channel.BasicConsumeAsync(queue, autoAck: false, consumer, cancellationToken);
+            _channel = channel;
+            _reopenDelay = options.ReconnectDelay;
+            LogConsuming(queue);
+            return true;
+        }
+        catch (Exception exception) when (!_shutDown)
+        {
+            _reopenAfterUtc = DateTime.UtcNow + _reopenDelay;
+            LogOpenFailed(exception, queue, _reopenDelay);
+            _reopenDelay = TimeSpan.FromTicks(Math.Min(_reopenDelay.Ticks * 2, MaxReopenDelay.Ticks));
+            return false;
+        }
+    }
+
+    private async Task AckAsync(Delivery delivery, CancellationToken cancellationToken)
+    {
+        if (!IsCurrent(delivery, out var channel)) return; // its channel closed: it is back in the queue already
+        try
+        {
+            await channel.BasicAckAsync(delivery.Tag, multiple: false, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            // The broker will redeliver it; the sink deduplicates by event id.
+            LogAckFailed(exception, queue, delivery.Tag);
+        }
+    }
+
+    private async Task RejectAsync(Delivery delivery, bool requeue)
+    {
+        if (!IsCurrent(delivery, out var channel)) return;
+        try
+        {
+            await channel.BasicNackAsync(delivery.Tag, multiple: false, requeue);
+        }
+        catch (Exception exception)
+        {
+            LogAckFailed(exception, queue, delivery.Tag);
+        }
+    }
+
+    private bool IsCurrent(Delivery delivery, out IChannel channel)
+    {
+        channel = _channel!;
+        return delivery.Generation == _generation && channel is { IsOpen: true };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consuming RabbitMQ queue {Queue}")]
+    private partial void LogConsuming(string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot consume RabbitMQ queue {Queue}; retrying in {Delay}")]
+    private partial void LogOpenFailed(Exception exception, string queue, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not settle delivery {Tag} on queue {Queue}; the broker will redeliver it")]
+    private partial void LogAckFailed(Exception exception, string queue, ulong tag);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {Tag} on queue {Queue} could not be delivered to its consumers; returned to the queue")]
+    private partial void LogAbandoned(string queue, ulong tag);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {Tag} on queue {Queue} ({Bytes} bytes) is not an Orleans stream batch; rejected")]
+    private partial void LogUndecodable(Exception exception, string queue, ulong tag, int bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing the channel of queue {Queue} failed")]
+    private partial void LogCloseFailed(Exception exception, string queue);
+}

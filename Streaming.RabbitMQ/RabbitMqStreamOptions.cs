@@ -1,0 +1,59 @@
+namespace Events.Streaming.RabbitMQ;
+
+/// <summary>Where the broker is and how the provider uses it. One instance per stream provider name.</summary>
+public sealed class RabbitMqStreamOptions
+{
+    public string HostName { get; set; } = "127.0.0.1";
+    public int Port { get; set; } = 5672;
+    public string UserName { get; set; } = "guest";
+    public string Password { get; set; } = "guest";
+    public string VirtualHost { get; set; } = "/";
+
+    /// <summary>Queues are named <c>{QueueNamePrefix}-{index}</c>; streams are hashed onto them.</summary>
+    public string QueueNamePrefix { get; set; } = "events-stream";
+
+    /// <summary>
+    /// How many queues the streams are spread over. Each queue is read by one silo at a time, so this caps
+    /// how many silos share the consuming work. Changing it remaps streams: drain the queues first.
+    /// </summary>
+    public int QueueCount { get; set; } = 8;
+
+    /// <summary>
+    /// Unacknowledged messages the broker hands one queue's consumer. Should be at least <see cref="CacheSize"/>
+    /// so the cache can fill; both bound the silo's memory (each message carries a whole batch of events).
+    /// </summary>
+    public ushort PrefetchCount { get; set; } = 128;
+
+    /// <summary>Messages held per queue in the silo's stream cache. Larger absorbs bursts; smaller bounds memory.</summary>
+    public int CacheSize { get; set; } = 128;
+
+    /// <summary>Channels used for publishing; publishes on one channel share its confirm stream.</summary>
+    public int PublisherChannels { get; set; } = 4;
+
+    /// <summary>A publish not confirmed by the broker within this time fails its caller.</summary>
+    public TimeSpan PublishConfirmTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Time allowed to open a TCP connection to the broker.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>After a failed connection attempt, further attempts wait at least this long (doubling up to 10 s).</summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Every problem with these options, worded for an operator; empty when they are usable.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (string.IsNullOrWhiteSpace(HostName)) yield return "HostName is required.";
+        if (Port is < 1 or > 65535) yield return $"Port {Port} is not a TCP port.";
+        if (string.IsNullOrWhiteSpace(UserName)) yield return "UserName is required.";
+        if (string.IsNullOrWhiteSpace(QueueNamePrefix)) yield return "QueueNamePrefix is required.";
+        if (QueueCount is < 1 or > 1024) yield return $"QueueCount must be between 1 and 1024 (was {QueueCount}).";
+        if (PrefetchCount < 1) yield return "PrefetchCount must be at least 1.";
+        if (CacheSize < 1) yield return "CacheSize must be at least 1.";
+        if (PublisherChannels is < 1 or > 64) yield return $"PublisherChannels must be between 1 and 64 (was {PublisherChannels}).";
+        if (PublishConfirmTimeout <= TimeSpan.Zero) yield return "PublishConfirmTimeout must be positive.";
+        if (ConnectTimeout <= TimeSpan.Zero) yield return "ConnectTimeout must be positive.";
+        if (ReconnectDelay <= TimeSpan.Zero) yield return "ReconnectDelay must be positive.";
+    }
+
+    internal string QueueName(int index) => $"{QueueNamePrefix}-{index}";
+}
