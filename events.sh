@@ -129,7 +129,7 @@ cmd_test() {
   build
   say "running tests"
   local out="$LOG_DIR/tests.log" status=0
-  dotnet "$ROOT/Tests/bin/$CONFIGURATION/net10.0/Tests.dll" -parallel none "$@" 2>&1 | tee "$out" || status=$?
+  dotnet "$ROOT/Tests/bin/$CONFIGURATION/net10.0/Tests.dll" -parallelMode none -noColor "$@" 2>&1 | tee "$out" || status=$?
   # xunit prints "Total: N, Errors: E, Failed: F, Skipped: S"; CI reads "tests: P passed, F failed".
   local summary total errors failed skipped
   summary="$(grep -E 'Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+' "$out" | tail -n 1 || true)"

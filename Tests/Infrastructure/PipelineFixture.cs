@@ -1,7 +1,6 @@
 using Events.Protos;
 using Grpc.Core;
 using Grpc.Net.Client;
-using RabbitMQ.Client;
 
 namespace Events.Tests.Infrastructure;
 
@@ -89,7 +88,7 @@ public sealed class PipelineFixture : IAsyncLifetime
         }
         await ClickHouse.ExecuteAsync($"DROP DATABASE IF EXISTS `{Database}`");
         ClickHouse.Dispose();
-        await DeleteQueuesAsync();
+        await RabbitMqQueues.DeleteAsync(QueuePrefix, QueueCount);
     }
 
     private async Task WaitUntilReadyAsync()
@@ -119,17 +118,6 @@ public sealed class PipelineFixture : IAsyncLifetime
                 throw new TimeoutException($"The pipeline was not ready within 90 s.\n{Logs()}");
             }
             await Task.Delay(250);
-        }
-    }
-
-    private async Task DeleteQueuesAsync()
-    {
-        var factory = new ConnectionFactory { HostName = LocalServices.Host, Port = LocalServices.RabbitMqPort };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        for (var i = 0; i < QueueCount; i++)
-        {
-            await channel.QueueDeleteAsync($"{QueuePrefix}-{i}");
         }
     }
 }

@@ -1,0 +1,142 @@
+using Events.Streaming.RabbitMQ;
+using Events.Tests.Infrastructure;
+using Orleans.Hosting;
+using Orleans.Streams;
+using Orleans.TestingHost;
+
+namespace Events.Tests.Streaming;
+
+/// <summary>The stream provider against the real broker, in an in-process silo.</summary>
+public sealed class RabbitMqStreamProviderTests : IAsyncLifetime
+{
+    private readonly string _prefix = $"t-stream-{Guid.NewGuid():N}"[..24];
+    private int _queueCount = 2;
+    private InProcessTestCluster? _cluster;
+
+    public ValueTask InitializeAsync() => new(LocalServices.RequireAsync("RabbitMQ", LocalServices.RabbitMqPort));
+
+    [Fact]
+    public async Task PublishedBatches_ArriveComplete_AndAreAcknowledged()
+    {
+        var cluster = await StartAsync();
+        var keys = Enumerable.Range(0, 20).Select(i => $"{_prefix}-ok-{i}").ToList();
+        var producer = cluster.Client.GetGrain<IStreamProducerGrain>(0);
+
+        await Task.WhenAll(keys.Select(key => producer.PublishAsync(key, Items(key, 10))));
+
+        foreach (var key in keys)
+        {
+            await Eventually.Until(() => Task.FromResult(StreamProbe.ReceivedBy(key)), items => items.Count >= 10,
+                TimeSpan.FromSeconds(30), items => $"{key} received {items.Count} of 10");
+            Assert.Equal(Items(key, 10), StreamProbe.ReceivedBy(key));
+        }
+        // Stopping the silo closes its channels: anything not acknowledged would be back in the queues now.
+        await Eventually.Until(async () => { await StopAsync(); return await RabbitMqQueues.ReadyCountAsync(_prefix, _queueCount); },
+            count => count == 0, TimeSpan.FromSeconds(10), count => $"{count} messages were never acknowledged");
+    }
+
+    [Fact]
+    public async Task FailingConsumer_ItsMessageIsNotAcknowledged()
+    {
+        var cluster = await StartAsync();
+        var key = $"{_prefix}-failing";
+        StreamProbe.Failing[key] = true;
+
+        await cluster.Client.GetGrain<IStreamProducerGrain>(0).PublishAsync(key, Items(key, 3));
+        await Eventually.Until(() => Task.FromResult(StreamProbe.Attempts.GetValueOrDefault(key)), n => n >= 2,
+            TimeSpan.FromSeconds(30), n => $"the consumer was tried {n} times");
+        await StopAsync();
+
+        Assert.Empty(StreamProbe.ReceivedBy(key));
+        Assert.Equal(1u, await RabbitMqQueues.ReadyCountAsync(_prefix, _queueCount));
+    }
+
+    [Fact]
+    public async Task DeliveryTheAgentGaveUpOn_IsReturnedToTheQueue_AndDeliveredLater()
+    {
+        _queueCount = 1; // both streams share the queue, so the later message reveals the gap
+        var cluster = await StartAsync(maxEventDeliveryTime: TimeSpan.FromSeconds(2));
+        var producer = cluster.Client.GetGrain<IStreamProducerGrain>(0);
+        var stuck = $"{_prefix}-stuck";
+        var later = $"{_prefix}-later";
+        StreamProbe.Failing[stuck] = true;
+
+        await producer.PublishAsync(stuck, Items(stuck, 2));
+        // Past the agent's delivery deadline, it skips the message without reporting it delivered.
+        await Task.Delay(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        StreamProbe.Failing.TryRemove(stuck, out _);
+        await producer.PublishAsync(later, Items(later, 1));
+
+        await Eventually.Until(() => Task.FromResult(StreamProbe.ReceivedBy(stuck)), items => items.Count >= 2,
+            TimeSpan.FromSeconds(30), items => $"the skipped message came back with {items.Count} of 2 items");
+        Assert.Equal(Items(later, 1), StreamProbe.ReceivedBy(later));
+    }
+
+    [Fact]
+    public async Task BrokerUnreachable_PublishFails_InsteadOfSucceeding()
+    {
+        var cluster = await StartAsync(port: LocalServices.FreeTcpPort());
+        var producer = cluster.Client.GetGrain<IStreamProducerGrain>(0);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() =>
+            producer.PublishAsync($"{_prefix}-nowhere", ["x"]).WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken));
+
+        Assert.Contains("RabbitMQ", error.ToString());
+    }
+
+    [Fact]
+    public async Task InvalidOptions_StopTheSilo_WithEveryProblemNamed()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(configure: options =>
+        {
+            options.QueueCount = 0;
+            options.HostName = "";
+        }));
+
+        var message = error.ToString();
+        Assert.Contains(StreamProbe.Provider, message);
+        Assert.Contains("QueueCount", message);
+        Assert.Contains("HostName", message);
+    }
+
+    private static List<string> Items(string key, int count) => Enumerable.Range(0, count).Select(i => $"{key}#{i}").ToList();
+
+    private async Task<InProcessTestCluster> StartAsync(int? port = null, TimeSpan? maxEventDeliveryTime = null,
+        Action<RabbitMqStreamOptions>? configure = null)
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        var queueCount = _queueCount;
+        builder.ConfigureSilo((_, silo) => silo.AddRabbitMqStreams(StreamProbe.Provider, streams =>
+        {
+            streams.ConfigureRabbitMq(ob => ob.Configure(options =>
+            {
+                options.Port = port ?? LocalServices.RabbitMqPort;
+                options.QueueNamePrefix = _prefix;
+                options.QueueCount = queueCount;
+                configure?.Invoke(options);
+            }));
+            streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            if (maxEventDeliveryTime is { } limit)
+            {
+                streams.ConfigurePullingAgent(ob => ob.Configure(options => options.MaxEventDeliveryTime = limit));
+            }
+        }));
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+        return _cluster;
+    }
+
+    private async Task StopAsync()
+    {
+        if (_cluster is null) return;
+        await _cluster.StopAllSilosAsync();
+        await _cluster.DisposeAsync();
+        _cluster = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await RabbitMqQueues.DeleteAsync(_prefix, _queueCount);
+    }
+}
