@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace Events.Streaming.RabbitMQ;
 
 /// <summary>Where the broker is and how the provider uses it. One instance per stream provider name.</summary>
@@ -6,6 +8,7 @@ public sealed class RabbitMqStreamOptions
     public string HostName { get; set; } = "127.0.0.1";
     public int Port { get; set; } = 5672;
     public string UserName { get; set; } = "guest";
+    [Redact]
     public string Password { get; set; } = "guest";
     public string VirtualHost { get; set; } = "/";
 

@@ -25,7 +25,7 @@ public static class ApiHostingExtensions
             var address = IPAddress.Parse(api.ListenAddress);
             // gRPC without TLS needs HTTP/2 only: clients speak prior-knowledge h2c.
             kestrel.Listen(address, api.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
-            kestrel.Listen(address, api.HttpPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            kestrel.Listen(address, api.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
         });
 
         builder.UseOrleansClient(client =>

@@ -14,7 +14,6 @@ public sealed class SiloRabbitMqStreamConfigurator : SiloPersistentStreamConfigu
         : base(name, configureServicesDelegate, RabbitMqAdapterFactory.Create)
     {
         ConfigureDelegate(services => services
-            .ConfigureNamedOptionForLogging<RabbitMqStreamOptions>(name)
             .AddKeyedSingleton(name, (provider, _) => new RabbitMqClient(name,
                 provider.GetOptionsByName<RabbitMqStreamOptions>(name), provider.GetRequiredService<ILoggerFactory>()))
             .AddTransient<IConfigurationValidator>(provider => new RabbitMqStreamOptionsValidator(
