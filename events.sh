@@ -5,6 +5,7 @@
 #   ./events.sh status           what runs where
 #   ./events.sh test             build and run every test (starts the services it needs)
 #   ./events.sh logs [name]      follow the cluster's logs (silo-1, api, ...)
+#   ./events.sh send [--count N] send a sample batch through the gRPC front door
 #   ./events.sh bench            the benchmark (not built yet)
 set -euo pipefail
 
@@ -147,6 +148,12 @@ cmd_logs() {
   if [ -n "$name" ]; then tail -n 100 -F "$LOG_DIR/$name.log"; else tail -n 20 -F "$LOG_DIR"/*.log; fi
 }
 
+cmd_send() {
+  local cli="$ROOT/Cli/bin/$CONFIGURATION/net10.0/Cli.dll"
+  [ -f "$cli" ] || { mkdir -p "$LOG_DIR"; build; }
+  EVENTS_GRPC_URL="http://127.0.0.1:$GRPC_PORT" dotnet "$cli" send "$@"
+}
+
 cmd_bench() { die "the benchmark tool is not built yet (issue #4)"; }
 
 case "${1:-}" in
@@ -155,6 +162,7 @@ case "${1:-}" in
   status) shift; cmd_status ;;
   test) shift; cmd_test "$@" ;;
   logs) shift; cmd_logs "$@" ;;
+  send) shift; cmd_send "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
