@@ -164,5 +164,5 @@ case "${1:-}" in
   logs) shift; cmd_logs "$@" ;;
   send) shift; cmd_send "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -12,10 +12,11 @@ library's C entry point `chdb_query_cmdline(argc, argv)` with a query that never
 
 It opens only the HTTP port (no native TCP, MySQL, PostgreSQL or interserver port: clickhouse-local does
 not start those unless asked), so several instances with different --path and port do not collide.
-Data lives under --path and survives a restart, including after kill -9 (MergeTree).
+Data lives in DATA_DIR and survives a restart, including after kill -9 (MergeTree).
 
 Usage: clickhouse-host.py LIBCHDB_SO DATA_DIR HTTP_PORT [LISTEN_HOST]
-Stop it with SIGTERM (or SIGINT): the process exits at once. It exits non-zero if the server stops or
+Stop it with SIGTERM (or SIGINT): it exits within a second or two, without a clean shutdown, which
+MergeTree tolerates. It exits non-zero if the server stops or
 cannot start (e.g. the port is taken), with ClickHouse's message on stderr.
 """
 import ctypes
@@ -49,10 +50,11 @@ def main() -> int:
         usage(f"no such library: {lib_path}")
     os.makedirs(data_dir, exist_ok=True)
 
-    # The C call below does not return to Python, so Python-level signal handlers would never run:
-    # restore the default actions so that SIGTERM/SIGINT end the process immediately.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    # The C call below does not return to Python, so Python-level signal handlers would never run: give
+    # SIGINT (Ctrl-C) its default action back, so that it ends the process at once. An inherited "ignore"
+    # (a background job of a script) is kept. SIGTERM already has its default action.
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
 
     lib = ctypes.CDLL(os.path.abspath(lib_path))
     lib.chdb_query_cmdline.argtypes = [ctypes.c_int, ctypes.POINTER(ctypes.c_char_p)]
