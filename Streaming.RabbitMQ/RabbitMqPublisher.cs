@@ -17,26 +17,41 @@ internal sealed class RabbitMqPublisher(RabbitMqStreamOptions options, RabbitMqC
     private int _next;
     private bool _queuesDeclared;
 
-    public async Task PublishAsync(string queue, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    /// <summary>Publishes a stream message to one of the provider's queues.</summary>
+    public Task PublishAsync(string queue, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        PublishAsync(exchange: "", routingKey: queue, NewProperties("application/x-orleans-batch"), body, cancellationToken);
+
+    /// <summary>Publishes a message to the dead-letter exchange, with headers saying why it is there.</summary>
+    public Task PublishDeadLetterAsync(ReadOnlyMemory<byte> body, string contentType, IDictionary<string, object?> headers,
+        CancellationToken cancellationToken)
+    {
+        var properties = NewProperties(contentType);
+        properties.Headers = headers;
+        return PublishAsync(options.DeadLetterName, routingKey: "", properties, body, cancellationToken);
+    }
+
+    private static BasicProperties NewProperties(string contentType) => new()
+    {
+        Persistent = true,
+        ContentType = contentType,
+        Timestamp = new AmqpTimestamp(DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
+    };
+
+    private async Task PublishAsync(string exchange, string routingKey, BasicProperties properties, ReadOnlyMemory<byte> body,
+        CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.PublishConfirmTimeout);
         var slot = (int)((uint)Interlocked.Increment(ref _next) % (uint)_channels.Length);
         var channel = await GetChannelAsync(slot, timeout.Token);
-        var properties = new BasicProperties
-        {
-            Persistent = true,
-            ContentType = "application/x-orleans-batch",
-            Timestamp = new AmqpTimestamp(DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
-        };
         try
         {
             // mandatory: a message no queue takes comes back as a failed publish instead of vanishing.
-            await channel.BasicPublishAsync(exchange: "", routingKey: queue, mandatory: true, properties, body, timeout.Token);
+            await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body, timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"RabbitMQ did not confirm a message to '{queue}' within {options.PublishConfirmTimeout}.");
+            throw new TimeoutException($"RabbitMQ did not confirm a message to '{exchange}/{routingKey}' within {options.PublishConfirmTimeout}.");
         }
     }
 
@@ -54,7 +69,7 @@ internal sealed class RabbitMqPublisher(RabbitMqStreamOptions options, RabbitMqC
             {
                 for (var i = 0; i < options.QueueCount; i++)
                 {
-                    await RabbitMqTopology.DeclareQueueAsync(channel, options.QueueName(i), cancellationToken);
+                    await RabbitMqTopology.DeclareQueueAsync(channel, options, options.QueueName(i), cancellationToken);
                 }
                 _queuesDeclared = true;
             }

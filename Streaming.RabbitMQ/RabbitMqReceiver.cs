@@ -149,7 +149,7 @@ internal sealed partial class RabbitMqReceiver(
         {
             var channel = await connector.CreateChannelAsync(null, cancellationToken);
             await channel.BasicQosAsync(prefetchSize: 0, options.PrefetchCount, global: false, cancellationToken);
-            await RabbitMqTopology.DeclareQueueAsync(channel, queue, cancellationToken);
+            await RabbitMqTopology.DeclareQueueAsync(channel, options, queue, cancellationToken);
             var consumer = new AsyncEventingBasicConsumer(channel);
             consumer.ReceivedAsync += (_, message) =>
             {

@@ -12,7 +12,10 @@ public sealed class RabbitMqStreamOptions
     public string Password { get; set; } = "guest";
     public string VirtualHost { get; set; } = "/";
 
-    /// <summary>Queues are named <c>{QueueNamePrefix}-{index}</c>; streams are hashed onto them.</summary>
+    /// <summary>
+    /// Queues are named <c>{QueueNamePrefix}-{index}</c>; streams are hashed onto them. Rejected messages go to
+    /// the exchange and queue <c>{QueueNamePrefix}.dead-letter</c>.
+    /// </summary>
     public string QueueNamePrefix { get; set; } = "events-stream";
 
     /// <summary>
@@ -59,4 +62,7 @@ public sealed class RabbitMqStreamOptions
     }
 
     internal string QueueName(int index) => $"{QueueNamePrefix}-{index}";
+
+    /// <summary>The dead-letter exchange and queue: <c>{QueueNamePrefix}.dead-letter</c>.</summary>
+    public string DeadLetterName => $"{QueueNamePrefix}.dead-letter";
 }

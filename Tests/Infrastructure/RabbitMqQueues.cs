@@ -2,23 +2,37 @@ using RabbitMQ.Client;
 
 namespace Events.Tests.Infrastructure;
 
-/// <summary>Looks into and cleans up the queues a test's stream provider declared on the real broker.</summary>
+/// <summary>Looks into, feeds and cleans up the queues a test's stream provider declared on the real broker.</summary>
 public static class RabbitMqQueues
 {
     private static ConnectionFactory Factory => new() { HostName = LocalServices.Host, Port = LocalServices.RabbitMqPort };
 
-    /// <summary>Messages ready in the queues (unacknowledged ones are not counted until their channel closes).</summary>
+    public static string DeadLetterQueue(string prefix) => $"{prefix}.dead-letter";
+
+    /// <summary>Messages ready in the stream queues (unacknowledged ones are not counted until their channel closes).</summary>
     public static async Task<uint> ReadyCountAsync(string prefix, int queueCount)
     {
-        await using var connection = await Factory.CreateConnectionAsync();
         uint total = 0;
         for (var i = 0; i < queueCount; i++)
         {
-            // A passive declare on its own channel: a missing queue closes the channel, not the test.
-            await using var channel = await connection.CreateChannelAsync();
-            total += (await channel.QueueDeclarePassiveAsync($"{prefix}-{i}")).MessageCount;
+            total += await ReadyCountAsync($"{prefix}-{i}");
         }
         return total;
+    }
+
+    public static async Task<uint> ReadyCountAsync(string queue)
+    {
+        await using var connection = await Factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+    }
+
+    /// <summary>Puts bytes straight into a queue, as a foreign or broken producer would.</summary>
+    public static async Task PublishRawAsync(string queue, byte[] body)
+    {
+        await using var connection = await Factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
+        await channel.BasicPublishAsync("", queue, mandatory: true, new BasicProperties { Persistent = true }, body);
     }
 
     public static async Task DeleteAsync(string prefix, int queueCount)
@@ -29,5 +43,7 @@ public static class RabbitMqQueues
         {
             await channel.QueueDeleteAsync($"{prefix}-{i}");
         }
+        await channel.QueueDeleteAsync(DeadLetterQueue(prefix));
+        await channel.ExchangeDeleteAsync(DeadLetterQueue(prefix));
     }
 }

@@ -73,6 +73,22 @@ public sealed class RabbitMqStreamProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UndecodableMessage_IsDeadLettered_AndTheQueueKeepsFlowing()
+    {
+        _queueCount = 1;
+        var cluster = await StartAsync();
+        var key = $"{_prefix}-after-garbage";
+
+        await RabbitMqQueues.PublishRawAsync($"{_prefix}-0", "not an orleans batch"u8.ToArray());
+        await cluster.Client.GetGrain<IStreamProducerGrain>(0).PublishAsync(key, Items(key, 2));
+
+        await Eventually.Until(() => Task.FromResult(StreamProbe.ReceivedBy(key)), items => items.Count >= 2,
+            TimeSpan.FromSeconds(30), items => $"received {items.Count} of 2 after the garbage");
+        await Eventually.Until(() => RabbitMqQueues.ReadyCountAsync(RabbitMqQueues.DeadLetterQueue(_prefix)), count => count == 1,
+            TimeSpan.FromSeconds(10), count => $"{count} messages in the dead-letter queue");
+    }
+
+    [Fact]
     public async Task BrokerUnreachable_PublishFails_InsteadOfSucceeding()
     {
         var cluster = await StartAsync(port: LocalServices.FreeTcpPort());
