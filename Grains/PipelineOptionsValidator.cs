@@ -22,7 +22,10 @@ internal sealed class PipelineOptionsValidator(TableCatalog catalog)
         (options.MaxRows < 1, "Events:Sink:MaxRows must be at least 1."),
         // A delivery waits for its flush; it must finish well inside Orleans' 30 s call timeout.
         (options.FlushInterval <= TimeSpan.Zero || options.FlushInterval > TimeSpan.FromSeconds(10),
-            "Events:Sink:FlushInterval must be between 0 and 10 seconds.")));
+            "Events:Sink:FlushInterval must be between 0 and 10 seconds."),
+        (options.MaxRejectedRetries is < 0 or > 10, "Events:Sink:MaxRejectedRetries must be between 0 and 10."),
+        (options.RejectedRetryDelay < TimeSpan.Zero || options.RejectedRetryDelay > TimeSpan.FromSeconds(5),
+            "Events:Sink:RejectedRetryDelay must be between 0 and 5 seconds.")));
 
     private static IEnumerable<string> Problems(params (bool Failed, string Message)[] checks) =>
         checks.Where(c => c.Failed).Select(c => c.Message);

@@ -7,7 +7,7 @@ namespace Events.Grains.Sinks;
 /// A failed generation is dropped: its callers' messages are redelivered and bring the rows back.
 /// Not thread-safe: the sink grain's turn-based scheduling serialises access.
 /// </summary>
-internal sealed class FlushBuffer(int maxRows)
+internal sealed class FlushBuffer<TRow>(int maxRows)
 {
     private readonly Queue<Generation> _sealed = new();
     private Generation _current = new();
@@ -16,7 +16,7 @@ internal sealed class FlushBuffer(int maxRows)
     public int PendingRows => _current.Rows.Count + _sealed.Sum(g => g.Rows.Count);
 
     /// <summary>Adds rows; returns the task that completes when they are written.</summary>
-    public Task Add(IReadOnlyList<object[]> rows)
+    public Task Add(IReadOnlyList<TRow> rows)
     {
         var generation = _current;
         generation.Rows.AddRange(rows);
@@ -44,7 +44,7 @@ internal sealed class FlushBuffer(int maxRows)
     }
 
     /// <summary>Writes sealed generations one at a time; a second caller returns at once.</summary>
-    public async Task WriteSealedAsync(Func<IReadOnlyList<object[]>, Task> write)
+    public async Task WriteSealedAsync(Func<IReadOnlyList<TRow>, Task> write)
     {
         if (_flushing)
         {
@@ -74,7 +74,7 @@ internal sealed class FlushBuffer(int maxRows)
 
     private sealed class Generation
     {
-        public List<object[]> Rows { get; } = [];
+        public List<TRow> Rows { get; } = [];
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

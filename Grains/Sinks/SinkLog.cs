@@ -12,4 +12,10 @@ internal static partial class SinkLog
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Stream error in the sink of {Table}")]
     public static partial void StreamError(ILogger logger, string table, Exception exception);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "{Table} refused a flush of {Rows} rows ({Reason}); writing the others and dead-lettering the refused ones")]
+    public static partial void RowsRejected(ILogger logger, string table, int rows, string reason);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Error, Message = "{Rows} rows refused by {Table} went to error_event and the dead-letter queue")]
+    public static partial void DeadLettered(ILogger logger, string table, int rows);
 }

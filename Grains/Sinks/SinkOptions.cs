@@ -13,4 +13,13 @@ public sealed class SinkOptions
 
     /// <summary>Flush rows that have waited this long, whatever their count. Default 1 s.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A row its table refuses is tried alone this many more times before it is dead-lettered (the original
+    /// service's limit was two). Transient errors are not counted: they are retried without limit.
+    /// </summary>
+    public int MaxRejectedRetries { get; set; } = 2;
+
+    /// <summary>Wait before the n-th retry of a refused row: n times this. Default 200 ms.</summary>
+    public TimeSpan RejectedRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 }

@@ -11,24 +11,27 @@ namespace Events.Grains.Sinks;
 /// <summary>
 /// Batches one table's rows from all of its stream shards and writes them in large inserts.
 /// Reentrant so that deliveries from many shards wait on the same generation at once;
-/// <see cref="OnNextAsync"/> returns only after the rows are in ClickHouse, and only then
-/// may the stream provider acknowledge the message.
+/// <see cref="OnNextAsync"/> returns only after the rows are in ClickHouse (or dead-lettered),
+/// and only then may the stream provider acknowledge the message.
 /// </summary>
 [Reentrant]
 [RegexImplicitStreamSubscription(SinkStreams.NamespacePattern)]
 internal sealed class TableSinkGrain(
     TableCatalog catalog,
     ITableWriter writer,
+    IDeadLetterSink deadLetters,
     IOptions<SinkOptions> options,
     ILogger<TableSinkGrain> logger)
     : Grain, ITableSinkGrain, IAsyncObserver<SinkBatch>, IStreamSubscriptionObserver
 {
-    private readonly FlushBuffer _buffer = new(options.Value.MaxRows);
+    private readonly FlushBuffer<TableRow> _buffer = new(options.Value.MaxRows);
     private TableSchema _table = null!;
+    private TableFlusher _flusher = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _table = catalog.Get(this.GetPrimaryKeyString());
+        _flusher = new TableFlusher(_table, writer, deadLetters, options.Value, logger);
         var interval = options.Value.FlushInterval;
         this.RegisterGrainTimer(OnFlushTimerAsync, new GrainTimerCreationOptions(interval, interval) { Interleave = true });
         return Task.CompletedTask;
@@ -79,17 +82,5 @@ internal sealed class TableSinkGrain(
         return WriteSealedAsync();
     }
 
-    private Task WriteSealedAsync() => _buffer.WriteSealedAsync(async rows =>
-    {
-        try
-        {
-            await writer.WriteAsync(_table, rows, CancellationToken.None);
-            SinkLog.Flushed(logger, _table.Name, rows.Count);
-        }
-        catch (Exception ex)
-        {
-            SinkLog.FlushFailed(logger, _table.Name, rows.Count, ex);
-            throw;
-        }
-    });
+    private Task WriteSealedAsync() => _buffer.WriteSealedAsync(_flusher.WriteAsync);
 }

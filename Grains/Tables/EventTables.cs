@@ -24,5 +24,25 @@ public static class EventTables
         OrderBy = "event_name, event_id",
     };
 
-    public static IReadOnlyList<TableSchema> All { get; } = [Event];
+    /// <summary>
+    /// Rows a table refused for good (a value it rejects), with the event's columns and the reason.
+    /// The same events are in the dead-letter queue, from where they can be replayed after a fix.
+    /// </summary>
+    public static TableSchema ErrorEvent { get; } = new()
+    {
+        Name = "error_event",
+        Columns =
+        [
+            .. Event.Columns,
+            new("target_table", "LowCardinality(String)", r => r.Rejection!.Table),
+            new("error_reason", "String", r => r.Rejection!.Reason),
+            new("error_attempts", "UInt16", r => (ushort)r.Rejection!.Attempts),
+            new("error_timestamp", Utc, r => r.Rejection!.AtUtc),
+        ],
+        Engine = "ReplacingMergeTree(error_timestamp)",
+        PartitionBy = "toYYYYMM(event_timestamp)",
+        OrderBy = "target_table, event_name, event_id",
+    };
+
+    public static IReadOnlyList<TableSchema> All { get; } = [Event, ErrorEvent];
 }

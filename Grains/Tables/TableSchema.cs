@@ -26,14 +26,15 @@ public sealed class TableSchema
         return row;
     }
 
-    public List<object[]> MapRows(SinkBatch batch)
+    public List<TableRow> MapRows(SinkBatch batch)
     {
-        var rows = new List<object[]>(batch.EventCount);
+        var rows = new List<TableRow>(batch.EventCount);
         foreach (var group in batch.Groups)
         {
             foreach (var evt in group.Events)
             {
-                rows.Add(MapRow(new RowContext(group, evt)));
+                var source = new RowContext(group, evt);
+                rows.Add(new TableRow(MapRow(source), source));
             }
         }
         return rows;

@@ -15,6 +15,7 @@ internal static class ClickHouseServiceCollectionExtensions
             new ClickHouseClient(provider.GetRequiredService<IOptions<ClickHouseOptions>>().Value.ConnectionString));
         services.AddSingleton<ClickHouseSchema>();
         services.AddSingleton<ITableWriter, ClickHouseTableWriter>();
+        services.AddSingleton<IDeadLetterSink, DeadLetters.RabbitMqDeadLetterSink>();
         services.AddHostedService<SchemaStartupService>();
         return services;
     }

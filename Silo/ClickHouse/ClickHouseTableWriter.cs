@@ -12,6 +12,13 @@ internal sealed class ClickHouseTableWriter(ClickHouseSchema schema, ClickHouseC
         await schema.EnsureAsync(table);
         // One batch as large as the generation: ClickHouse wants few, large inserts.
         var insert = new InsertOptions { BatchSize = Math.Max(rows.Count, 1), MaxDegreeOfParallelism = 1 };
-        await client.InsertBinaryAsync($"`{schema.Database}`.`{table.Name}`", table.ColumnNames, rows, insert, cancellationToken);
+        try
+        {
+            await client.InsertBinaryAsync($"`{schema.Database}`.`{table.Name}`", table.ColumnNames, rows, insert, cancellationToken);
+        }
+        catch (Exception ex) when (ClickHouseErrors.Classify(ex) is RowsRejectedException refused)
+        {
+            throw refused;
+        }
     }
 }

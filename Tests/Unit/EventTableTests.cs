@@ -41,7 +41,7 @@ public sealed class EventTableTests
             new IngestedEvent { Id = "e2", Name = "LaunchEvent", TimestampMs = 0, CurrentUrl = "app://own" }));
 
         var names = EventTables.Event.ColumnNames.ToList();
-        object Cell(int row, string column) => rows[row][names.IndexOf(column)];
+        object Cell(int row, string column) => rows[row].Values[names.IndexOf(column)];
         Assert.Equal(2, rows.Count);
         Assert.Equal("e1", Cell(0, "event_id"));
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123).UtcDateTime, Cell(0, "event_timestamp"));

@@ -9,7 +9,7 @@ public sealed class FlushBufferTests
     [Fact]
     public async Task Add_BelowThreshold_WaitsUntilFlushed()
     {
-        var buffer = new FlushBuffer(maxRows: 10);
+        var buffer = new FlushBuffer<object[]>(maxRows: 10);
         var written = new List<int>();
 
         var pending = buffer.Add(Rows(3));
@@ -27,7 +27,7 @@ public sealed class FlushBufferTests
     [Fact]
     public async Task Add_ReachingThreshold_SealsAGeneration_AllCallersShareIt()
     {
-        var buffer = new FlushBuffer(maxRows: 5);
+        var buffer = new FlushBuffer<object[]>(maxRows: 5);
         var first = buffer.Add(Rows(3));
         var second = buffer.Add(Rows(2));
         var third = buffer.Add(Rows(1));
@@ -45,7 +45,7 @@ public sealed class FlushBufferTests
     [Fact]
     public async Task WriteFailure_FaultsEveryCallerOfThatGeneration_AndDropsItsRows()
     {
-        var buffer = new FlushBuffer(maxRows: 100);
+        var buffer = new FlushBuffer<object[]>(maxRows: 100);
         var first = buffer.Add(Rows(2));
         var second = buffer.Add(Rows(2));
         _ = buffer.Seal();
@@ -60,7 +60,7 @@ public sealed class FlushBufferTests
     [Fact]
     public async Task WriteSealed_OneWriterAtATime_SecondCallerReturnsAtOnce()
     {
-        var buffer = new FlushBuffer(maxRows: 1);
+        var buffer = new FlushBuffer<object[]>(maxRows: 1);
         var release = new TaskCompletionSource();
         var concurrent = 0;
         var maxConcurrent = 0;
@@ -86,6 +86,6 @@ public sealed class FlushBufferTests
     [Fact]
     public void Seal_EmptyBuffer_IsCompleted()
     {
-        Assert.True(new FlushBuffer(10).Seal().IsCompletedSuccessfully);
+        Assert.True(new FlushBuffer<object[]>(10).Seal().IsCompletedSuccessfully);
     }
 }

@@ -1,0 +1,61 @@
+using Events.Grains.Tables;
+using Microsoft.Extensions.Logging;
+
+namespace Events.Grains.Sinks;
+
+/// <summary>
+/// Writes one generation of a table's rows. Normally one insert. If the table refuses some rows for their data,
+/// the others are written and the refused ones go to <c>error_event</c> and the dead-letter queue, so one bad
+/// event never holds back its batch. Completes only when every row is in its table or dead-lettered.
+/// </summary>
+internal sealed class TableFlusher(
+    TableSchema table,
+    ITableWriter writer,
+    IDeadLetterSink deadLetters,
+    SinkOptions options,
+    ILogger logger)
+{
+    public async Task WriteAsync(IReadOnlyList<TableRow> rows)
+    {
+        try
+        {
+            await WriteRowsAsync(rows);
+            SinkLog.Flushed(logger, table.Name, rows.Count);
+        }
+        catch (RowsRejectedException ex)
+        {
+            SinkLog.RowsRejected(logger, table.Name, rows.Count, ex.Reason);
+            var finder = new RejectedRowFinder<TableRow>(WriteRowsAsync, options.MaxRejectedRetries,
+                attempt => Task.Delay(options.RejectedRetryDelay * attempt));
+            var rejected = await finder.WriteAllButRejectedAsync(rows, ex.Reason);
+            await DeadLetterAsync(rejected);
+        }
+        catch (Exception ex)
+        {
+            SinkLog.FlushFailed(logger, table.Name, rows.Count, ex);
+            throw;
+        }
+    }
+
+    private Task WriteRowsAsync(IReadOnlyList<TableRow> rows) =>
+        writer.WriteAsync(table, rows.Select(r => r.Values).ToList(), CancellationToken.None);
+
+    private async Task DeadLetterAsync(IReadOnlyList<(TableRow Row, string Reason, int Attempts)> rejected)
+    {
+        if (rejected.Count == 0) return;
+        var now = DateTime.UtcNow;
+        var errorRows = rejected
+            .Select(r => EventTables.ErrorEvent.MapRow(r.Row.Source with { Rejection = new(table.Name, r.Reason, r.Attempts, now) }))
+            .ToList();
+        await writer.WriteAsync(EventTables.ErrorEvent, errorRows, CancellationToken.None);
+
+        // One dead letter per client group and reason, carrying just the refused events.
+        foreach (var letter in rejected.GroupBy(r => (r.Row.Source.Group, r.Reason)))
+        {
+            var group = letter.Key.Group with { Events = letter.Select(r => r.Row.Source.Event).ToList() };
+            await deadLetters.PublishAsync(new DeadLetter(table.Name, letter.Key.Reason, letter.Max(r => r.Attempts), group),
+                CancellationToken.None);
+        }
+        SinkLog.DeadLettered(logger, table.Name, rejected.Count);
+    }
+}

@@ -1,0 +1,88 @@
+using Events.Grains;
+using Events.Grains.Sinks;
+using Events.Grains.Tables;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Events.Tests.Unit;
+
+public sealed class TableFlusherTests
+{
+    /// <summary>Records inserts per table; the event table refuses rows whose id starts with "bad".</summary>
+    private sealed class RecordingWriter : ITableWriter
+    {
+        public Dictionary<string, List<object[]>> Inserted { get; } = [];
+        public Exception? FailEverythingWith { get; set; }
+
+        public Task WriteAsync(TableSchema table, IReadOnlyList<object[]> rows, CancellationToken cancellationToken)
+        {
+            if (FailEverythingWith is not null) return Task.FromException(FailEverythingWith);
+            if (table.Name == "event" && rows.Any(r => ((string)r[0]).StartsWith("bad", StringComparison.Ordinal)))
+            {
+                return Task.FromException(new RowsRejectedException("ClickHouse code 469: constraint violated"));
+            }
+            (Inserted.TryGetValue(table.Name, out var list) ? list : Inserted[table.Name] = []).AddRange(rows);
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class RecordingDeadLetters : IDeadLetterSink
+    {
+        public List<DeadLetter> Letters { get; } = [];
+
+        public Task PublishAsync(DeadLetter letter, CancellationToken cancellationToken)
+        {
+            Letters.Add(letter);
+            return Task.CompletedTask;
+        }
+    }
+
+    private readonly RecordingWriter _writer = new();
+    private readonly RecordingDeadLetters _deadLetters = new();
+
+    private TableFlusher Flusher() => new(EventTables.Event, _writer, _deadLetters,
+        new SinkOptions { MaxRejectedRetries = 2, RejectedRetryDelay = TimeSpan.Zero }, NullLogger.Instance);
+
+    private static List<TableRow> Rows(params string[] ids)
+    {
+        var group = new EventGroup
+        {
+            Source = "grpc", EventName = "LaunchEvent", Header = new EventHeader { DeviceId = "d1" },
+            Events = ids.Select(id => new IngestedEvent { Id = id, Name = "LaunchEvent", TimestampMs = 1 }).ToList(),
+        };
+        return EventTables.Event.MapRows(new SinkBatch { Table = "event", Groups = [group] });
+    }
+
+    private static IEnumerable<string> Ids(IEnumerable<object[]> rows) => rows.Select(r => (string)r[0]);
+
+    [Fact]
+    public async Task RefusedRows_GoToErrorEventAndTheDeadLetterQueue_TheRestIsWritten()
+    {
+        await Flusher().WriteAsync(Rows("ok-1", "bad-1", "ok-2", "ok-3", "bad-2"));
+
+        Assert.Equal(["ok-1", "ok-2", "ok-3"], Ids(_writer.Inserted["event"]).Order());
+        var errors = _writer.Inserted["error_event"];
+        Assert.Equal(["bad-1", "bad-2"], Ids(errors).Order());
+        var columns = EventTables.ErrorEvent.ColumnNames.ToList();
+        Assert.All(errors, row =>
+        {
+            Assert.Equal("event", row[columns.IndexOf("target_table")]);
+            Assert.Contains("469", (string)row[columns.IndexOf("error_reason")]);
+            Assert.Equal((ushort)3, row[columns.IndexOf("error_attempts")]);
+            Assert.Equal("d1", row[columns.IndexOf("device_id")]);
+        });
+        var letter = Assert.Single(_deadLetters.Letters);
+        Assert.Equal("event", letter.Table);
+        Assert.Equal(["bad-1", "bad-2"], letter.Group.Events.Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task TransientFailure_FailsTheFlush_AndDeadLettersNothing()
+    {
+        _writer.FailEverythingWith = new HttpRequestException("connection refused");
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => Flusher().WriteAsync(Rows("ok-1", "bad-1")));
+
+        Assert.Empty(_deadLetters.Letters);
+        Assert.Empty(_writer.Inserted);
+    }
+}
