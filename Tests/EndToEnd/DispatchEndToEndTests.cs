@@ -11,8 +11,6 @@ namespace Events.Tests.EndToEnd;
 /// </summary>
 public sealed class DispatchEndToEndTests(PipelineFixture pipeline) : IClassFixture<PipelineFixture>
 {
-    private static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(60);
-
     [Fact]
     public async Task Dispatch_MixedBatches_EveryEventStoredOnceWithItsNameAndHeader()
     {
@@ -93,21 +91,6 @@ public sealed class DispatchEndToEndTests(PipelineFixture pipeline) : IClassFixt
         Assert.Empty(noDeviceRows);
     }
 
-    /// <summary>Waits until the device's rows reach the expected count, then returns them deduplicated.</summary>
-    private async Task<List<JsonElement>> StoredRowsAsync(string device, int expected)
-    {
-        var sql = $"SELECT *, toUnixTimestamp64Milli(event_timestamp) AS ts_ms FROM `{pipeline.Database}`.event FINAL WHERE device_id = '{device}'";
-        try
-        {
-            return await Eventually.Until(
-                () => pipeline.ClickHouse.RowsAsync(sql),
-                rows => rows.Count >= expected,
-                StoreTimeout,
-                rows => $"expected {expected} rows for {device}, found {rows.Count}");
-        }
-        catch (TimeoutException ex)
-        {
-            throw new TimeoutException(ex.Message + "\n" + pipeline.Logs(), ex);
-        }
-    }
+    private Task<List<JsonElement>> StoredRowsAsync(string device, int expected) =>
+        pipeline.WaitForRowsAsync("event", $"device_id = '{device}'", expected);
 }

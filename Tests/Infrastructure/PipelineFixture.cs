@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Events.Protos;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -76,6 +77,29 @@ public sealed class PipelineFixture : IAsyncLifetime
             }
         }
     }
+
+    /// <summary>
+    /// Waits until <paramref name="table"/> holds at least <paramref name="expected"/> rows matching
+    /// <paramref name="where"/>, then returns them deduplicated (FINAL), with <c>ts_ms</c> = event time in ms.
+    /// </summary>
+    public async Task<List<JsonElement>> WaitForRowsAsync(string table, string where, int expected)
+    {
+        var sql = $"SELECT *, toUnixTimestamp64Milli(event_timestamp) AS ts_ms FROM `{Database}`.`{table}` FINAL WHERE {where}";
+        try
+        {
+            return await Eventually.Until(() => ClickHouse.RowsAsync(sql), rows => rows.Count >= expected, TimeSpan.FromSeconds(60),
+                rows => $"expected {expected} rows in {table} where {where}, found {rows.Count}");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException(ex.Message + "\n" + Logs(), ex);
+        }
+    }
+
+    /// <summary>Waits until the silo has created <paramref name="table"/> (it does so at start-up).</summary>
+    public Task WaitForTableAsync(string table) => Eventually.Until(
+        () => ClickHouse.ExecuteAsync($"SELECT count() FROM system.tables WHERE database = '{Database}' AND name = '{table}'"),
+        count => count.Trim() == "1", TimeSpan.FromSeconds(30), _ => $"table {Database}.{table} was not created");
 
     public string Logs() => string.Join('\n', _processes.Select(p => p.Tail()));
 

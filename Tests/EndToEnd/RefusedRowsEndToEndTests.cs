@@ -1,0 +1,34 @@
+using Events.Tests.Infrastructure;
+using static Events.Tests.EndToEnd.TestBatches;
+
+namespace Events.Tests.EndToEnd;
+
+/// <summary>
+/// An event the table refuses (here: a constraint an operator added) must not hold back its batch nor be lost:
+/// it ends in error_event and the dead-letter queue, and the rest of the batch is stored.
+/// </summary>
+public sealed class RefusedRowsEndToEndTests(PipelineFixture pipeline) : IClassFixture<PipelineFixture>
+{
+    [Fact]
+    public async Task RefusedEvent_IsDeadLettered_AndTheRestOfItsBatchIsStored()
+    {
+        var device = "dev-" + Guid.NewGuid().ToString("N");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await pipeline.WaitForTableAsync("event");
+        await pipeline.ClickHouse.ExecuteAsync(
+            $"ALTER TABLE `{pipeline.Database}`.event ADD CONSTRAINT no_poison CHECK event_id NOT LIKE 'poison-%'");
+
+        await pipeline.DispatchAsync(Batch(Header(device),
+            Launch($"{device}-1", now), Launch($"poison-{device}", now), PageOpened($"{device}-2", now), AddToCart($"{device}-3", now)));
+
+        var stored = await pipeline.WaitForRowsAsync("event", $"device_id = '{device}'", 3);
+        Assert.Equal([$"{device}-1", $"{device}-2", $"{device}-3"], stored.Select(r => r.GetProperty("event_id").GetString()).Order());
+        var error = Assert.Single(await pipeline.WaitForRowsAsync("error_event", $"device_id = '{device}'", 1));
+        Assert.Equal($"poison-{device}", error.GetProperty("event_id").GetString());
+        Assert.Equal("event", error.GetProperty("target_table").GetString());
+        Assert.Equal(3, error.GetProperty("error_attempts").GetInt32()); // tried alone once, retried twice
+        Assert.Contains("469", error.GetProperty("error_reason").GetString()); // VIOLATED_CONSTRAINT
+        await Eventually.Until(() => RabbitMqQueues.ReadyCountAsync(RabbitMqQueues.DeadLetterQueue(pipeline.QueuePrefix)),
+            count => count == 1, TimeSpan.FromSeconds(10), count => $"{count} dead letters");
+    }
+}
