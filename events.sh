@@ -6,6 +6,7 @@
 #   ./events.sh test             build and run every test (starts the services it needs)
 #   ./events.sh logs [name]      follow the cluster's logs (silo-1, api, ...)
 #   ./events.sh send [--count N] send a sample batch through the gRPC front door
+#   ./events.sh dlq list|replay  show dead letters and why; send them back into the pipeline after a fix
 #   ./events.sh bench            the benchmark (not built yet)
 set -euo pipefail
 
@@ -148,10 +149,12 @@ cmd_logs() {
   if [ -n "$name" ]; then tail -n 100 -F "$LOG_DIR/$name.log"; else tail -n 20 -F "$LOG_DIR"/*.log; fi
 }
 
-cmd_send() {
-  local cli="$ROOT/Cli/bin/$CONFIGURATION/net10.0/Cli.dll"
-  [ -f "$cli" ] || { mkdir -p "$LOG_DIR"; build; }
-  EVENTS_GRPC_URL="http://127.0.0.1:$GRPC_PORT" dotnet "$cli" send "$@"
+# cli ARGS...: the operator tool (Cli/), pointed at this script's ports.
+cli() {
+  local dll="$ROOT/Cli/bin/$CONFIGURATION/net10.0/Cli.dll"
+  [ -f "$dll" ] || { mkdir -p "$LOG_DIR"; build; }
+  EVENTS_GRPC_URL="http://127.0.0.1:$GRPC_PORT" \
+    EVENTS_RABBITMQ_URI="amqp://guest:guest@127.0.0.1:${EVENTS_RABBITMQ_PORT:-5672}/" dotnet "$dll" "$@"
 }
 
 cmd_bench() { die "the benchmark tool is not built yet (issue #4)"; }
@@ -162,7 +165,8 @@ case "${1:-}" in
   status) shift; cmd_status ;;
   test) shift; cmd_test "$@" ;;
   logs) shift; cmd_logs "$@" ;;
-  send) shift; cmd_send "$@" ;;
+  send) shift; cli send "$@" ;;
+  dlq) shift; cli dlq "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -1,44 +1,83 @@
 using Events.Cli;
+using Events.Cli.DeadLetters;
+using Events.Protos;
 using Grpc.Core;
 using Grpc.Net.Client;
+using RabbitMQ.Client.Exceptions;
 
 // events-cli: small operator tools for a running Events.Orleans cluster.
-//   send [--count N] [--device ID] [--grpc URL]   dispatch a sample batch through the real gRPC front door
+const string Usage = """
+    usage: events-cli send [--count N] [--device ID]     dispatch a sample batch through the gRPC front door
+           events-cli dlq list [--limit N]               show dead letters and why they are there
+           events-cli dlq replay [--limit N]             send dead letters back into the pipeline
+    options: --grpc URL (EVENTS_GRPC_URL, http://127.0.0.1:8017)
+             --rabbitmq URI (EVENTS_RABBITMQ_URI, amqp://guest:guest@127.0.0.1:5672/)
+             --queue-prefix NAME (events-stream)
+    """;
+
 var arguments = args.ToList();
-if (arguments.Count == 0 || arguments[0] is "-h" or "--help")
+var grpc = Option("--grpc", "EVENTS_GRPC_URL", "http://127.0.0.1:8017");
+var broker = new Uri(Option("--rabbitmq", "EVENTS_RABBITMQ_URI", "amqp://guest:guest@127.0.0.1:5672/"));
+var queuePrefix = Option("--queue-prefix", null, "events-stream");
+using var channel = GrpcChannel.ForAddress(grpc);
+var client = new EventService.EventServiceClient(channel);
+
+try
 {
-    Console.WriteLine("usage: events-cli send [--count N] [--device ID] [--grpc http://127.0.0.1:8017]");
-    return 2;
+    return (arguments.ElementAtOrDefault(0), arguments.ElementAtOrDefault(1)) switch
+    {
+        ("send", _) => await SendAsync(),
+        ("dlq", "list") => await ListAsync(),
+        ("dlq", "replay") => await ReplayAsync(),
+        _ => Fail(Usage, 2),
+    };
+}
+catch (Exception ex) when (ex is InvalidOperationException or BrokerUnreachableException)
+{
+    return Fail($"error: {ex.Message}", 1);
 }
 
-string Option(string name, string fallback)
+async Task<int> SendAsync()
+{
+    var count = Count("--count", 10);
+    var device = Option("--device", null, $"cli-{Guid.NewGuid():N}"[..16]);
+    try
+    {
+        var response = await client.dispatchAsync(SampleBatch.Create(device, count), deadline: DateTime.UtcNow.AddSeconds(10));
+        Console.WriteLine($"{response.Status}: {count} events for device '{device}' via {grpc}");
+        return 0;
+    }
+    catch (RpcException ex)
+    {
+        return Fail($"{ex.StatusCode}: {ex.Status.Detail}", 1);
+    }
+}
+
+async Task<int> ListAsync()
+{
+    await using var queue = await DeadLetterQueue.OpenAsync(broker, queuePrefix);
+    await DeadLetterCommands.ListAsync(queue, Console.Out, Count("--limit", 100));
+    return 0;
+}
+
+async Task<int> ReplayAsync()
+{
+    await using var queue = await DeadLetterQueue.OpenAsync(broker, queuePrefix);
+    var (_, failed) = await DeadLetterCommands.ReplayAsync(queue, client, Console.Out, Count("--limit", int.MaxValue));
+    return failed == 0 ? 0 : 1;
+}
+
+string Option(string name, string? variable, string fallback)
 {
     var index = arguments.IndexOf(name);
-    return index >= 0 && index + 1 < arguments.Count ? arguments[index + 1] : fallback;
+    if (index >= 0 && index + 1 < arguments.Count) return arguments[index + 1];
+    return (variable is null ? null : Environment.GetEnvironmentVariable(variable)) ?? fallback;
 }
 
-switch (arguments[0])
+int Count(string name, int fallback) => int.TryParse(Option(name, null, ""), out var n) && n > 0 ? n : fallback;
+
+static int Fail(string message, int code)
 {
-    case "send":
-        var count = int.TryParse(Option("--count", "10"), out var n) && n > 0 ? n : 10;
-        var device = Option("--device", $"cli-{Guid.NewGuid():N}"[..16]);
-        var address = Option("--grpc", Environment.GetEnvironmentVariable("EVENTS_GRPC_URL") ?? "http://127.0.0.1:8017");
-        using (var channel = GrpcChannel.ForAddress(address))
-        {
-            var client = new Events.Protos.EventService.EventServiceClient(channel);
-            try
-            {
-                var response = await client.dispatchAsync(SampleBatch.Create(device, count), deadline: DateTime.UtcNow.AddSeconds(10));
-                Console.WriteLine($"{response.Status}: {count} events for device '{device}' via {address}");
-                return 0;
-            }
-            catch (RpcException ex)
-            {
-                Console.Error.WriteLine($"{ex.StatusCode}: {ex.Status.Detail}");
-                return 1;
-            }
-        }
-    default:
-        Console.Error.WriteLine($"unknown command '{arguments[0]}' (try --help)");
-        return 2;
+    Console.Error.WriteLine(message);
+    return code;
 }

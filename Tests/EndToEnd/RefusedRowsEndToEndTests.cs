@@ -1,3 +1,4 @@
+using Events.Cli.DeadLetters;
 using Events.Tests.Infrastructure;
 using static Events.Tests.EndToEnd.TestBatches;
 
@@ -5,7 +6,8 @@ namespace Events.Tests.EndToEnd;
 
 /// <summary>
 /// An event the table refuses (here: a constraint an operator added) must not hold back its batch nor be lost:
-/// it ends in error_event and the dead-letter queue, and the rest of the batch is stored.
+/// it ends in error_event and the dead-letter queue, the rest of the batch is stored, and after a fix
+/// <c>dlq replay</c> brings it in.
 /// </summary>
 public sealed class RefusedRowsEndToEndTests(PipelineFixture pipeline) : IClassFixture<PipelineFixture>
 {
@@ -30,5 +32,22 @@ public sealed class RefusedRowsEndToEndTests(PipelineFixture pipeline) : IClassF
         Assert.Contains("469", error.GetProperty("error_reason").GetString()); // VIOLATED_CONSTRAINT
         await Eventually.Until(() => RabbitMqQueues.ReadyCountAsync(RabbitMqQueues.DeadLetterQueue(pipeline.QueuePrefix)),
             count => count == 1, TimeSpan.FromSeconds(10), count => $"{count} dead letters");
+
+        // The operator sees why, fixes the table, and replays: the event is stored and leaves the queue.
+        var listing = new StringWriter();
+        await using (var queue = await DeadLetterQueue.OpenAsync(LocalServices.RabbitMqUri, pipeline.QueuePrefix))
+        {
+            Assert.Equal(1, await DeadLetterCommands.ListAsync(queue, listing, limit: 10));
+        }
+        Assert.Contains($"poison-{device}", listing.ToString());
+        Assert.Contains("refused by table event after 3 attempts", listing.ToString());
+        await pipeline.ClickHouse.ExecuteAsync($"ALTER TABLE `{pipeline.Database}`.event DROP CONSTRAINT no_poison");
+        await using (var queue = await DeadLetterQueue.OpenAsync(LocalServices.RabbitMqUri, pipeline.QueuePrefix))
+        {
+            Assert.Equal((1, 0), await DeadLetterCommands.ReplayAsync(queue, pipeline.Client, TextWriter.Null, limit: 10));
+        }
+        var replayed = Assert.Single(await pipeline.WaitForRowsAsync("event", $"event_id = 'poison-{device}'", 1));
+        Assert.Equal(device, replayed.GetProperty("device_id").GetString());
+        Assert.Equal(0u, await RabbitMqQueues.ReadyCountAsync(RabbitMqQueues.DeadLetterQueue(pipeline.QueuePrefix)));
     }
 }

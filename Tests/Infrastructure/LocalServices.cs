@@ -13,6 +13,7 @@ public static class LocalServices
     public static int ClickHousePort { get; } = Port("EVENTS_CLICKHOUSE_HTTP_PORT", 8123);
     public static int RedisPort { get; } = Port("EVENTS_REDIS_PORT", 6379);
     public static int PostgresPort { get; } = Port("EVENTS_POSTGRES_PORT", 5432);
+    public static Uri RabbitMqUri => new($"amqp://guest:guest@{Host}:{RabbitMqPort}/");
 
     public static async Task RequireAsync(string service, int port)
     {

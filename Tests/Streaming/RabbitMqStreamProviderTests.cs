@@ -1,3 +1,4 @@
+using Events.Cli.DeadLetters;
 using Events.Streaming.RabbitMQ;
 using Events.Tests.Infrastructure;
 using Orleans.Hosting;
@@ -86,6 +87,21 @@ public sealed class RabbitMqStreamProviderTests : IAsyncLifetime
             TimeSpan.FromSeconds(30), items => $"received {items.Count} of 2 after the garbage");
         await Eventually.Until(() => RabbitMqQueues.ReadyCountAsync(RabbitMqQueues.DeadLetterQueue(_prefix)), count => count == 1,
             TimeSpan.FromSeconds(10), count => $"{count} messages in the dead-letter queue");
+
+        // dlq replay returns a broker dead letter to the queue it came from.
+        await StopAsync();
+        await using (var deadLetters = await DeadLetterQueue.OpenAsync(LocalServices.RabbitMqUri, _prefix))
+        {
+            var listing = new StringWriter();
+            await DeadLetterCommands.ListAsync(deadLetters, listing, limit: 10);
+            Assert.Contains($"dead-lettered from {_prefix}-0 (rejected)", listing.ToString());
+        }
+        await using (var deadLetters = await DeadLetterQueue.OpenAsync(LocalServices.RabbitMqUri, _prefix))
+        {
+            Assert.Equal((1, 0), await DeadLetterCommands.ReplayAsync(deadLetters, null!, TextWriter.Null, limit: 10));
+        }
+        Assert.Equal(1u, await RabbitMqQueues.ReadyCountAsync($"{_prefix}-0"));
+        Assert.Equal(0u, await RabbitMqQueues.ReadyCountAsync(RabbitMqQueues.DeadLetterQueue(_prefix)));
     }
 
     [Fact]

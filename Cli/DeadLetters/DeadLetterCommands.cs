@@ -1,0 +1,107 @@
+using System.Text;
+using System.Text.Json;
+using Events.Protos;
+using RabbitMQ.Client;
+
+namespace Events.Cli.DeadLetters;
+
+/// <summary><c>dlq list</c> and <c>dlq replay</c>.</summary>
+internal static class DeadLetterCommands
+{
+    /// <summary>Shows up to <paramref name="limit"/> dead letters with their reasons; leaves them in the queue.</summary>
+    public static async Task<int> ListAsync(DeadLetterQueue queue, TextWriter output, int limit)
+    {
+        var shown = 0;
+        while (shown < limit && await queue.NextAsync() is { } message)
+        {
+            shown++;
+            output.WriteLine($"#{shown} {Describe(message)}");
+        }
+        output.WriteLine(shown == 0 ? $"{queue.Name} is empty" : $"{shown} shown from {queue.Name} (left in the queue)");
+        return shown;
+    }
+
+    /// <summary>
+    /// Sends dead letters back into the pipeline: refused events are dispatched again through the gRPC front door
+    /// (validated and routed like any client batch; duplicates are removed by event id); messages the broker
+    /// dead-lettered go back to the queue they came from. Each is removed from the dead-letter queue only once the
+    /// pipeline accepted it; the first failure stops the replay and leaves the rest where they are.
+    /// </summary>
+    public static async Task<(int Replayed, int Failed)> ReplayAsync(DeadLetterQueue queue, EventService.EventServiceClient client,
+        TextWriter output, int limit)
+    {
+        var replayed = 0;
+        while (replayed < limit && await queue.NextAsync() is { } message)
+        {
+            try
+            {
+                if (ParseEvents(message) is { } letter)
+                {
+                    if (letter.Group.Source != "grpc")
+                    {
+                        throw new NotSupportedException($"events from source '{letter.Group.Source}' cannot be replayed through gRPC");
+                    }
+                    var response = await client.dispatchAsync(WireBatch.From(letter.Group), deadline: DateTime.UtcNow.AddSeconds(10));
+                    if (response.Status != "SUCCESS") throw new InvalidOperationException($"dispatch answered {response.Status}");
+                }
+                else if (OriginalQueue(message) is { } origin)
+                {
+                    await queue.ReturnToAsync(origin, message);
+                }
+                else
+                {
+                    throw new NotSupportedException("neither a refused-events letter nor a broker dead letter");
+                }
+                await queue.AckAsync(message);
+                replayed++;
+                output.WriteLine($"replayed {Describe(message)}");
+            }
+            catch (Exception ex)
+            {
+                output.WriteLine($"stopped: could not replay {Describe(message)}: {ex.Message}");
+                return (replayed, 1);
+            }
+        }
+        output.WriteLine($"replayed {replayed} dead letters from {queue.Name}");
+        return (replayed, 0);
+    }
+
+    private static string Describe(BasicGetResult message)
+    {
+        if (ParseEvents(message) is { } letter)
+        {
+            var ids = string.Join(", ", letter.Group.Events.Take(5).Select(e => e.Id)) + (letter.Group.Events.Count > 5 ? ", …" : "");
+            return $"{letter.Group.Events.Count} {letter.Group.EventName} refused by table {letter.Table} after {letter.Attempts} attempts: {letter.Reason} [{ids}]";
+        }
+        if (OriginalQueue(message) is { } origin)
+        {
+            return $"a {message.Body.Length}-byte message the broker dead-lettered from {origin} ({DeathReason(message)})";
+        }
+        return $"an unrecognised {message.Body.Length}-byte message ({message.BasicProperties.ContentType ?? "no content type"})";
+    }
+
+    private static DeadLetterMessage? ParseEvents(BasicGetResult message) =>
+        message.BasicProperties.ContentType == DeadLetterMessage.ContentType
+            ? JsonSerializer.Deserialize<DeadLetterMessage>(message.Body.Span, DeadLetterMessage.Json)
+            : null;
+
+    // RabbitMQ records each dead-lettering in the x-death header, newest first.
+    private static IDictionary<string, object?>? LastDeath(BasicGetResult message) =>
+        message.BasicProperties.Headers?.TryGetValue("x-death", out var deaths) == true && deaths is IList<object> list
+            ? list.FirstOrDefault() as IDictionary<string, object?>
+            : null;
+
+    private static string? OriginalQueue(BasicGetResult message) => DeathField(message, "queue");
+
+    private static string DeathReason(BasicGetResult message) => DeathField(message, "reason") ?? "unknown reason";
+
+    private static string? DeathField(BasicGetResult message, string name) =>
+        LastDeath(message) is { } death && death.TryGetValue(name, out var value) ? Text(value) : null;
+
+    private static string? Text(object? value) => value switch
+    {
+        byte[] bytes => Encoding.UTF8.GetString(bytes),
+        string text => text,
+        _ => null,
+    };
+}

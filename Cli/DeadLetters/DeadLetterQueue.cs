@@ -1,0 +1,60 @@
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace Events.Cli.DeadLetters;
+
+/// <summary>
+/// The provider's dead-letter queue (<c>{prefix}.dead-letter</c>). Messages are taken one at a time without
+/// acknowledging them: whatever is not explicitly settled goes back to the queue when the channel closes.
+/// </summary>
+internal sealed class DeadLetterQueue : IAsyncDisposable
+{
+    private readonly IConnection _connection;
+    private readonly IChannel _channel;
+
+    private DeadLetterQueue(IConnection connection, IChannel channel, string name)
+    {
+        _connection = connection;
+        _channel = channel;
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    public static async Task<DeadLetterQueue> OpenAsync(Uri broker, string queuePrefix)
+    {
+        var name = $"{queuePrefix}.dead-letter";
+        var connection = await new ConnectionFactory { Uri = broker, ClientProvidedName = "events-cli" }.CreateConnectionAsync();
+        try
+        {
+            var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
+                publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+            await channel.QueueDeclarePassiveAsync(name);
+            return new DeadLetterQueue(connection, channel, name);
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
+        {
+            connection.Dispose();
+            throw new InvalidOperationException($"there is no queue '{name}' on {broker.Host}:{broker.Port}: the silos create it when they start (is --queue-prefix right?)");
+        }
+    }
+
+    public Task<BasicGetResult?> NextAsync() => _channel.BasicGetAsync(Name, autoAck: false);
+
+    public ValueTask AckAsync(BasicGetResult message) => _channel.BasicAckAsync(message.DeliveryTag, multiple: false);
+
+    /// <summary>Publishes a copy back to the queue it was dead-lettered from; completes when the broker confirmed it.</summary>
+    public async Task ReturnToAsync(string queue, BasicGetResult message)
+    {
+        var properties = new BasicProperties(message.BasicProperties) { Headers = null };
+        await _channel.BasicPublishAsync("", queue, mandatory: true, properties, message.Body);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _channel.CloseAsync();
+        await _connection.CloseAsync();
+        _channel.Dispose();
+        _connection.Dispose();
+    }
+}
