@@ -11,18 +11,26 @@ library's C entry point `chdb_query_cmdline(argc, argv)` with a query that never
 (one row per second over a 10^11-row range, discarded), and the process then is a ClickHouse server.
 
 It opens only the HTTP port (no native TCP, MySQL, PostgreSQL or interserver port: clickhouse-local does
-not start those unless asked), so several instances with different --path and port do not collide.
-Data lives in DATA_DIR and survives a restart, including after kill -9 (MergeTree).
+not start those unless asked), so several instances with different DATA_DIR and port do not collide; two
+on the same DATA_DIR do (ClickHouse locks DATA_DIR/status). Data survives a restart, even after kill -9.
+
+Crashes: this embedded HTTP server can abort (SIGABRT in an HTTP connection thread) when a client sends
+something that is not HTTP or resets the connection in the middle of the request headers (seen with a
+Redis PING sent to the port: about once in a few tries; 30 aborted uploads and 30 aborted downloads did
+not crash it). So the server runs in a child process, and this process, its supervisor, starts it again
+when it dies of such a signal or of SIGKILL (the OOM killer), up to 10 times in 5 minutes; a server that
+exits (e.g. its port is taken) is not retried. The child dies with the supervisor: kill -9 of this
+process's pid takes ClickHouse down as a crash would.
 
 Usage: clickhouse-host.py LIBCHDB_SO DATA_DIR HTTP_PORT [LISTEN_HOST]
-Stop it with SIGTERM (or SIGINT): it exits within a second or two, without a clean shutdown, which
-MergeTree tolerates. It exits non-zero if the server stops or
-cannot start (e.g. the port is taken), with ClickHouse's message on stderr.
+Stop it with SIGTERM or SIGINT: it stops the server (within a second or two) and exits 0. It exits
+non-zero if the server cannot start or stops by itself, with ClickHouse's message on stderr.
 """
 import ctypes
 import os
 import signal
 import sys
+import time
 
 # Keeps the HTTP listener alive: sleepEachRow(1) per 1-row block, i.e. one sleep of 1 s per row, for
 # 10^11 rows (thousands of years). FORMAT Null discards the output.
@@ -31,12 +39,55 @@ KEEP_ALIVE_QUERY = (
     "SELECT sleepEachRow(1) FROM numbers(100000000000) "
     "SETTINGS max_block_size = 1, function_sleep_max_microseconds_per_block = 0 FORMAT Null"
 )
+# Deaths after which the server is started again (SIGKILL: the OOM killer).
+CRASH_SIGNALS = {signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGKILL}
+MAX_CRASHES, CRASH_WINDOW = 10, 300.0  # more crashes than this within the window (seconds): give up
+PR_SET_PDEATHSIG = 1
+STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
 
-def usage(message: str) -> "None":
+def log(message: str) -> None:
+    print(f"clickhouse-host: {message}", file=sys.stderr, flush=True)
+
+
+def usage(message: str) -> None:
     print(f"error: {message}\nusage: {os.path.basename(sys.argv[0])} LIBCHDB_SO DATA_DIR HTTP_PORT [LISTEN_HOST]",
           file=sys.stderr)
     sys.exit(2)
+
+
+def serve(lib_path: str, data_dir: str, port: str, listen_host: str, sigint_ignored: bool) -> None:
+    """The child: runs ClickHouse in this process until it stops; never returns."""
+    # Die with the supervisor, whatever kills it (checked after the call: it may already be gone).
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() == 1:
+        os._exit(1)
+    # The C call below never returns to Python, so Python-level handlers would never run: default actions.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN if sigint_ignored else signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+    lib = ctypes.CDLL(os.path.abspath(lib_path))
+    lib.chdb_query_cmdline.argtypes = [ctypes.c_int, ctypes.POINTER(ctypes.c_char_p)]
+    lib.chdb_query_cmdline.restype = ctypes.c_void_p
+    lib.chdb_result_error.argtypes = [ctypes.c_void_p]
+    lib.chdb_result_error.restype = ctypes.c_char_p
+    args = [
+        "clickhouse",
+        f"--path={os.path.abspath(data_dir)}",
+        f"--http_port={port}",
+        f"--listen_host={listen_host}",
+        "--multiquery",
+        "--query", KEEP_ALIVE_QUERY,
+    ]
+    argv = (ctypes.c_char_p * len(args))(*(a.encode() for a in args))
+    result = lib.chdb_query_cmdline(len(args), argv)  # returns only if the server stops or fails
+    error = lib.chdb_result_error(result) if result else None
+    # ClickHouse prints most failures (e.g. "Address already in use") to stderr itself, before returning.
+    log(f"ClickHouse stopped: {error.decode(errors='replace') if error else 'see its messages above'}")
+    sys.stderr.flush()
+    os._exit(1)
 
 
 def main() -> int:
@@ -49,36 +100,52 @@ def main() -> int:
     if not os.path.isfile(lib_path):
         usage(f"no such library: {lib_path}")
     os.makedirs(data_dir, exist_ok=True)
+    # A background job of a script inherits SIGINT ignored; keep it so for the server too.
+    sigint_ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
 
-    # The C call below does not return to Python, so Python-level signal handlers would never run: give
-    # SIGINT (Ctrl-C) its default action back, so that it ends the process at once. An inherited "ignore"
-    # (a background job of a script) is kept. SIGTERM already has its default action.
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+    child = 0
+    stopping = False
 
-    lib = ctypes.CDLL(os.path.abspath(lib_path))
-    lib.chdb_query_cmdline.argtypes = [ctypes.c_int, ctypes.POINTER(ctypes.c_char_p)]
-    lib.chdb_query_cmdline.restype = ctypes.c_void_p
-    lib.chdb_result_error.argtypes = [ctypes.c_void_p]
-    lib.chdb_result_error.restype = ctypes.c_char_p
+    def stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        if child:
+            try:
+                os.kill(child, signal.SIGTERM)
+            except ProcessLookupError:
+                pass  # it has just exited; the loop below sees `stopping`
 
-    args = [
-        "clickhouse",
-        f"--path={os.path.abspath(data_dir)}",
-        f"--http_port={port}",
-        f"--listen_host={listen_host}",
-        "--multiquery",
-        "--query", KEEP_ALIVE_QUERY,
-    ]
-    argv = (ctypes.c_char_p * len(args))(*(a.encode() for a in args))
-    print(f"clickhouse-host: serving HTTP on {listen_host}:{port}, data in {data_dir}", file=sys.stderr, flush=True)
+    signal.signal(signal.SIGTERM, stop)
+    if not sigint_ignored:
+        signal.signal(signal.SIGINT, stop)
 
-    result = lib.chdb_query_cmdline(len(args), argv)  # returns only if the server stops or fails
-    error = lib.chdb_result_error(result) if result else None
-    # ClickHouse prints most failures (e.g. "Address already in use") to stderr itself, before returning.
-    reason = error.decode(errors="replace") if error else "see ClickHouse's messages above"
-    print(f"clickhouse-host: ClickHouse stopped: {reason}", file=sys.stderr, flush=True)
-    return 1
+    crashes: list = []
+    while not stopping:
+        started = time.monotonic()
+        log(f"serving HTTP on {listen_host}:{port}, data in {data_dir}")
+        # Stop signals wait until the child's pid is known here (and its own handlers are set there).
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        child = os.fork()
+        if child == 0:
+            serve(lib_path, data_dir, port, listen_host, sigint_ignored)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+        _, status = os.waitpid(child, 0)
+        child = 0  # reaped: its pid may be reused, never signal it again
+        uptime = time.monotonic() - started
+        if stopping:
+            return 0
+        if os.WIFSIGNALED(status):
+            sig = os.WTERMSIG(status)
+            now = time.monotonic()
+            crashes = [t for t in crashes if now - t < CRASH_WINDOW] + [now]
+            if sig in CRASH_SIGNALS and len(crashes) <= MAX_CRASHES:
+                log(f"ClickHouse crashed ({signal.Signals(sig).name}) after {uptime:.0f} s; starting it again")
+                time.sleep(0.5)
+                continue
+            log(f"ClickHouse was killed by {signal.Signals(sig).name} after {uptime:.0f} s")
+            return 128 + sig
+        return os.WEXITSTATUS(status) or 1
+    return 0
 
 
 if __name__ == "__main__":
