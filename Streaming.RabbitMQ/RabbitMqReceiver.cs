@@ -145,9 +145,10 @@ internal sealed partial class RabbitMqReceiver(
         old?.Dispose();
         var generation = ++_generation;
         lock (_lock) _unacked.Clear(); // their channel is gone, so the broker has requeued them
+        IChannel? channel = null;
         try
         {
-            var channel = await connector.CreateChannelAsync(null, cancellationToken);
+            channel = await connector.CreateChannelAsync(null, cancellationToken);
             await channel.BasicQosAsync(prefetchSize: 0, options.PrefetchCount, global: false, cancellationToken);
             await RabbitMqTopology.DeclareQueueAsync(channel, options, queue, cancellationToken);
             var consumer = new AsyncEventingBasicConsumer(channel);
@@ -163,12 +164,30 @@ internal sealed partial class RabbitMqReceiver(
             LogConsuming(queue);
             return true;
         }
-        catch (Exception exception) when (!_shutDown)
+        catch (Exception exception)
         {
+            // A consume cancelled while waiting for its confirmation is still registered on the broker. Left open, the
+            // half-opened channel would stay the queue's single active consumer, holding its prefetched messages unacked
+            // and keeping every later consumer (this silo's next attempt, the queue's next owner) waiting for good.
+            if (channel is not null) await AbortQuietlyAsync(channel);
+            if (_shutDown) throw;
             _reopenAfterUtc = DateTime.UtcNow + _reopenDelay;
             LogOpenFailed(exception, queue, _reopenDelay);
             _reopenDelay = TimeSpan.FromTicks(Math.Min(_reopenDelay.Ticks * 2, MaxReopenDelay.Ticks));
             return false;
+        }
+    }
+
+    private static async Task AbortQuietlyAsync(IChannel channel)
+    {
+        try
+        {
+            // Disposing an open channel aborts it: the broker drops its consumer and requeues what it delivered.
+            await channel.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // The connection is gone already, and the channel with it.
         }
     }
 

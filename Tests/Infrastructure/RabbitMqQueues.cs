@@ -27,6 +27,14 @@ public static class RabbitMqQueues
         return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
     }
 
+    /// <summary>Consumers the broker has registered on a queue.</summary>
+    public static async Task<uint> ConsumerCountAsync(string queue)
+    {
+        await using var connection = await Factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        return (await channel.QueueDeclarePassiveAsync(queue)).ConsumerCount;
+    }
+
     /// <summary>Puts bytes straight into a queue, as a foreign or broken producer would.</summary>
     public static async Task PublishRawAsync(string queue, byte[] body)
     {
