@@ -15,7 +15,7 @@ public static class GrainsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddEventPipeline(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(new TableCatalog(EventTables.All));
+        services.AddSingleton(new TableCatalog(AllTables.List));
         services.AddOptions<RoutingOptions>().Bind(configuration.GetSection(RoutingOptions.Section)).ValidateOnStart();
         services.AddOptions<PublisherOptions>().Bind(configuration.GetSection(PublisherOptions.Section)).ValidateOnStart();
         services.AddOptions<Sinks.SinkOptions>().Bind(configuration.GetSection(Sinks.SinkOptions.Section)).ValidateOnStart();

@@ -7,6 +7,9 @@ namespace Events.Grains.Tables;
 public sealed class TableSchema
 {
     public required string Name { get; init; }
+
+    /// <summary>Default ClickHouse.</summary>
+    public SinkStore Store { get; init; } = SinkStore.ClickHouse;
     public required IReadOnlyList<ColumnSpec> Columns { get; init; }
 
     /// <summary>Rows with the same sorting key collapse on merge, so the key must hold the event id.</summary>
@@ -16,8 +19,15 @@ public sealed class TableSchema
 
     public IReadOnlyList<string> ColumnNames => Columns.Select(c => c.Name).ToArray();
 
+    /// <summary>True when a column reads the event's params: they are parsed once per row, not per column.</summary>
+    public bool ReadsParams { get; init; }
+
     public object[] MapRow(RowContext context)
     {
+        if (ReadsParams && context.Params.ValueKind == System.Text.Json.JsonValueKind.Undefined)
+        {
+            context = context with { Params = RowContext.ParseParams(context.Event.ParamsJson) };
+        }
         var row = new object[Columns.Count];
         for (var i = 0; i < row.Length; i++)
         {

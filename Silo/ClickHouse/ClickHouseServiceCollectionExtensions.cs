@@ -1,6 +1,7 @@
 using ClickHouse.Driver;
 using Microsoft.Extensions.Options;
 using Events.Grains.Sinks;
+using Events.Grains.Tables;
 
 namespace Events.Silo.ClickHouse;
 
@@ -14,8 +15,7 @@ internal static class ClickHouseServiceCollectionExtensions
         services.AddSingleton(provider =>
             new ClickHouseClient(provider.GetRequiredService<IOptions<ClickHouseOptions>>().Value.ConnectionString));
         services.AddSingleton<ClickHouseSchema>();
-        services.AddSingleton<ITableWriter, ClickHouseTableWriter>();
-        services.AddSingleton<IDeadLetterSink, DeadLetters.RabbitMqDeadLetterSink>();
+        services.AddKeyedSingleton<ITableWriter, ClickHouseTableWriter>(SinkStore.ClickHouse);
         services.AddHostedService<SchemaStartupService>();
         return services;
     }

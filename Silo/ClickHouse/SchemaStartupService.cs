@@ -14,8 +14,9 @@ internal sealed partial class SchemaStartupService(ClickHouseSchema schema, Tabl
     {
         try
         {
-            await Task.WhenAll(catalog.Tables.Select(schema.EnsureAsync)).WaitAsync(cancellationToken);
-            SchemaReady(logger, schema.Database, catalog.Tables.Count);
+            var tables = catalog.Tables.Where(t => t.Store == SinkStore.ClickHouse).ToList();
+            await Task.WhenAll(tables.Select(schema.EnsureAsync)).WaitAsync(cancellationToken);
+            SchemaReady(logger, schema.Database, tables.Count);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

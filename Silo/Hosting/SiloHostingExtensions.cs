@@ -2,6 +2,7 @@ using System.Net;
 using Events.Grains;
 using Events.Grains.Publishing;
 using Events.Silo.ClickHouse;
+using Events.Silo.Sinks;
 using Events.Streaming.RabbitMQ;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -23,6 +24,7 @@ public static class SiloHostingExtensions
         }
 
         builder.Services.AddEventPipeline(configuration);
+        builder.Services.AddSinkWriters();
         builder.Services.AddClickHouseSinks(configuration);
         builder.UseOrleans(silo =>
         {
