@@ -6,8 +6,8 @@ using Grpc.Net.Client;
 namespace Events.Tests.Infrastructure;
 
 /// <summary>
-/// A silo process and an Api process on free ports, wired to the real RabbitMQ and ClickHouse,
-/// isolated by their own ClickHouse database, queue prefix and cluster id.
+/// A silo process and an Api process on free ports, wired to the real RabbitMQ, ClickHouse and PostgreSQL,
+/// isolated by their own ClickHouse database, PostgreSQL schema, queue prefix and cluster id.
 /// </summary>
 public sealed class PipelineFixture : IAsyncLifetime
 {
@@ -17,10 +17,18 @@ public sealed class PipelineFixture : IAsyncLifetime
     private GrpcChannel? _channel;
 
     public string Database => $"t_{_id}";
+    public string PostgresSchema => $"t_{_id}";
     public string QueuePrefix => $"t-{_id}";
     public int GrpcPort { get; } = LocalServices.FreeTcpPort();
     public int HttpPort { get; } = LocalServices.FreeTcpPort();
     public ClickHouseQuery ClickHouse { get; } = new();
+
+    /// <summary>More environment for the silo process, applied last (a test's own settings). Set before start-up.</summary>
+    public Dictionary<string, string> SiloEnvironment { get; } = [];
+
+    /// <summary>More environment for the Api process, applied last (a test's own settings). Set before start-up.</summary>
+    public Dictionary<string, string> ApiEnvironment { get; } = [];
+
     public EventService.EventServiceClient Client { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
@@ -36,7 +44,7 @@ public sealed class PipelineFixture : IAsyncLifetime
             ["Events__Cluster__ServiceId"] = $"t-{_id}",
             ["Events__Cluster__GatewayPort"] = gatewayPort.ToString(),
         };
-        _processes.Add(ProcessHost.Start("silo", "Silo", new Dictionary<string, string>(cluster)
+        _processes.Add(ProcessHost.Start("silo", "Silo", WithOverrides(SiloEnvironment, new Dictionary<string, string>(cluster)
         {
             ["Events__Cluster__SiloPort"] = siloPort.ToString(),
             ["Events__Cluster__PrimarySiloPort"] = siloPort.ToString(),
@@ -45,12 +53,14 @@ public sealed class PipelineFixture : IAsyncLifetime
             ["Events__RabbitMq__QueueCount"] = QueueCount.ToString(),
             ["Events__ClickHouse__Port"] = LocalServices.ClickHousePort.ToString(),
             ["Events__ClickHouse__Database"] = Database,
-        }));
-        _processes.Add(ProcessHost.Start("api", "Api", new Dictionary<string, string>(cluster)
+            ["Events__Postgres__ConnectionString"] = PostgresQuery.ConnectionString,
+            ["Events__Postgres__Schema"] = PostgresSchema,
+        })));
+        _processes.Add(ProcessHost.Start("api", "Api", WithOverrides(ApiEnvironment, new Dictionary<string, string>(cluster)
         {
             ["Events__Api__GrpcPort"] = GrpcPort.ToString(),
             ["Events__Api__HttpPort"] = HttpPort.ToString(),
-        }));
+        })));
 
         await WaitUntilReadyAsync();
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
@@ -113,6 +123,28 @@ public sealed class PipelineFixture : IAsyncLifetime
         await ClickHouse.ExecuteAsync($"DROP DATABASE IF EXISTS `{Database}`");
         ClickHouse.Dispose();
         await RabbitMqQueues.DeleteAsync(QueuePrefix, QueueCount);
+        await DropPostgresSchemaAsync();
+    }
+
+    // Best effort: the silo writes PostgreSQL tables only when routed to, and a test may have stopped PostgreSQL.
+    private async Task DropPostgresSchemaAsync()
+    {
+        try
+        {
+            await PostgresQuery.DropSchemaAsync(PostgresSchema);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        {
+        }
+    }
+
+    private static Dictionary<string, string> WithOverrides(Dictionary<string, string> overrides, Dictionary<string, string> environment)
+    {
+        foreach (var (key, value) in overrides)
+        {
+            environment[key] = value;
+        }
+        return environment;
     }
 
     private async Task WaitUntilReadyAsync()
