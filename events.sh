@@ -7,7 +7,7 @@
 #   ./events.sh logs [name]      follow the cluster's logs (silo-1, api, ...)
 #   ./events.sh send [--count N] send a sample batch through the gRPC front door
 #   ./events.sh dlq list|replay  show dead letters and why; send them back into the pipeline after a fix
-#   ./events.sh bench            the benchmark (not built yet)
+#   ./events.sh bench [options]  benchmark the running cluster (~3 min; --help for options; Bench/results/latest.json)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -157,7 +157,23 @@ cli() {
     EVENTS_RABBITMQ_URI="amqp://guest:guest@127.0.0.1:${EVENTS_RABBITMQ_PORT:-5672}/" dotnet "$dll" "$@"
 }
 
-cmd_bench() { die "the benchmark tool is not built yet (issue #4)"; }
+cmd_bench() {
+  # Builds the benchmark (only Bench/ and the contract) when its sources are newer than its build, then drives the
+  # running cluster on this script's ports. Default run: ~3 minutes, results in Bench/results/latest.json.
+  local dll="$ROOT/Bench/bin/$CONFIGURATION/net10.0/Bench.dll"
+  mkdir -p "$LOG_DIR"
+  if [ ! -f "$dll" ] || [ -n "$(find "$ROOT/Bench" "$ROOT/Protos" "$ROOT/Directory.Packages.props" -newer "$dll" \
+      \( -name '*.cs' -o -name '*.csproj' -o -name '*.proto' -o -name '*.props' \) -not -path '*/bin/*' -not -path '*/obj/*' 2>/dev/null | head -n 1)" ]; then
+    say "building the benchmark ($CONFIGURATION)"
+    dotnet build "$ROOT/Bench/Bench.csproj" -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly >"$LOG_DIR/bench-build.log" 2>&1 \
+      || { cat "$LOG_DIR/bench-build.log"; die "benchmark build failed (log: $LOG_DIR/bench-build.log)"; }
+  fi
+  dotnet "$dll" --grpc "http://127.0.0.1:$GRPC_PORT" \
+    --clickhouse "http://127.0.0.1:${EVENTS_CLICKHOUSE_HTTP_PORT:-8123}" \
+    --rabbitmq "amqp://guest:guest@127.0.0.1:${EVENTS_RABBITMQ_PORT:-5672}/" \
+    --rabbitmq-management "http://127.0.0.1:${EVENTS_RABBITMQ_MANAGEMENT_PORT:-15672}/" \
+    --run-dir "$RUN_DIR" --output "$ROOT/Bench/results/latest.json" "$@"
+}
 
 case "${1:-}" in
   up) shift; cmd_up "$@" ;;

@@ -1,0 +1,80 @@
+using System.Globalization;
+using Events.Bench.Measure;
+using Events.Bench.References;
+
+namespace Events.Bench.Reporting;
+
+/// <summary>The run as a table on the terminal: each figure, the references on the same rows, the ratios and the targets.</summary>
+internal static class ReportPrinter
+{
+    public static void Print(BenchReport report, TextWriter output)
+    {
+        var main = report.Phases[0];
+        var half = report.Phases.Count > 1 ? report.Phases[1] : null;
+        var refs = report.References;
+        var rows = new List<(string Figure, string Value, string Target)>
+        {
+            ("ours: sustained end-to-end events/s", N(report.EventsPerSec), Target(report, 0)),
+            ("ours: accepted at the front door, events/s", N(main.AcceptedEventsPerSec), ""),
+            ("  drained (all accepted queryable) after the window", main.Drained ? $"{main.DrainLagSeconds:0.0} s" : "NO (timeout)", ""),
+            ($"dispatch ms p50/p90/p99/max ({main.Name})", Latency(main.DispatchLatencyMs), ""),
+        };
+        if (half is not null)
+        {
+            rows.Add(($"dispatch ms p50/p90/p99/max ({half.Name}, {N(half.TargetEventsPerSec)} ev/s open loop)", Latency(half.DispatchLatencyMs), Target(report, 3)));
+            rows.Add(($"  accepted at half rate, events/s", N(half.AcceptedEventsPerSec), ""));
+        }
+        rows.Add(("freshness ms p50/p90/p99/max (peak)", Freshness(main.Freshness), Target(report, 4)));
+        if (half is not null) rows.Add(("freshness ms p50/p90/p99/max (half rate)", Freshness(half.Freshness), ""));
+        foreach (var (table, figures) in main.TableInserts)
+        {
+            rows.Add(($"ClickHouse '{table}': rows per insert, inserts/s", $"{N(figures.RowsPerInsert)}, {figures.InsertsPerSec:0.##}", table == "event" ? $"{Target(report, 5)}, {Target(report, 6)}" : ""));
+        }
+        rows.Add(("events per RabbitMQ message, message bytes", $"{N(main.EventsPerRabbitMqMessage)}, {N(main.RabbitMqMessageBytes)}", ""));
+        rows.Add(("silo / api peak RSS MB (peak phase)", $"{N(report.SiloPeakRssMb)} / {N(report.ApiPeakRssMb)}", Target(report, 7)));
+        rows.Add(("calls not accepted (by status)", main.FailedCalls == 0 ? "0" : string.Join(", ", main.Outcomes.Where(o => o.Key != "SUCCESS").Select(o => $"{o.Key} {o.Value}")), ""));
+        rows.Add(("CPU cores busy in the peak window", Cpu(main.Processes), "of " + Environment.ProcessorCount));
+        rows.Add(("(a) raw ClickHouse bulk insert, rows/s", Reference(refs, ClickHouseBulkReference.Name), ""));
+        rows.Add(("(b) raw RabbitMQ publish+confirm, msgs/s (events/s)", Reference(refs, RabbitMqConfirmReference.Name), ""));
+        rows.Add(("(c) direct HTTP async insert, rows/s", Reference(refs, AsyncInsertReference.Name), ""));
+        rows.Add(("ours / (a)", Ratio(report.RatioVsClickhouseBulk), Target(report, 1)));
+        rows.Add(("ours / (b)", Ratio(report.RatioVsRabbitmqConfirm), ""));
+        rows.Add(("ours / (c)", Ratio(report.RatioVsAsyncInsert), Target(report, 2)));
+
+        var load = report.Machine.GetValueOrDefault("load_avg_start") is double[] s && report.Machine.GetValueOrDefault("load_avg_end") is double[] e
+            ? $"load {s.FirstOrDefault():0.00} -> {e.FirstOrDefault():0.00}" : "";
+        output.WriteLine();
+        output.WriteLine($"Events.Orleans benchmark {report.RunId}: {report.Machine.GetValueOrDefault("cores")} cores, {load}, commit {report.GitCommit?[..Math.Min(8, report.GitCommit.Length)]}{(report.GitDirty == true ? " (dirty)" : "")}");
+        var width = rows.Max(r => r.Figure.Length);
+        var valueWidth = Math.Max(12, rows.Max(r => r.Value.Length));
+        output.WriteLine($"{"figure".PadRight(width)}  {"value".PadRight(valueWidth)}  target");
+        output.WriteLine($"{new string('-', width)}  {new string('-', valueWidth)}  ------");
+        foreach (var (figure, value, target) in rows)
+        {
+            output.WriteLine($"{figure.PadRight(width)}  {value.PadRight(valueWidth)}  {target}".TrimEnd());
+        }
+    }
+
+    private static string Target(BenchReport report, int index) =>
+        report.Targets.ElementAtOrDefault(index) is { } t ? $"{t.Target} {(t.Met switch { true => "met", false => "NOT met", null => "n/a" })}" : "";
+
+    private static string Reference(IReadOnlyDictionary<string, ReferenceResult> refs, string name) => refs.GetValueOrDefault(name) switch
+    {
+        null => "not run",
+        { Error: { } error } => "failed: " + (error.Length > 60 ? error[..60] + "..." : error),
+        { Unit: "messages" } r => $"{N(r.UnitsPerSec)} ({N(r.EventsPerSec)})",
+        var r => N(r.UnitsPerSec),
+    };
+
+    private static string Latency(Percentiles p) => p.Count == 0 ? "no calls" : $"{p.P50:0.0} / {p.P90:0.0} / {p.P99:0.0} / {p.Max:0}";
+
+    private static string Freshness(FreshnessResult f) =>
+        f.Seen == 0 ? $"none seen ({f.Sampled} sampled)" : $"{f.Ms.P50:0} / {f.Ms.P90:0} / {f.Ms.P99:0} / {f.Ms.Max:0}" + (f.Missing > 0 ? $" ({f.Missing} of {f.Sampled} never seen)" : "");
+
+    private static string Cpu(IReadOnlyDictionary<string, ProcessFigures> processes) =>
+        string.Join(" ", processes.Where(p => p.Value.CpuCores is not null).Select(p => $"{p.Key} {p.Value.CpuCores:0.00}"));
+
+    private static string Ratio(double? ratio) => ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
+
+    private static string N(double? value) => value is { } v ? v.ToString("N0", CultureInfo.InvariantCulture) : "n/a";
+}

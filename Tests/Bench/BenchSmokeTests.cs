@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Events.Tests.Infrastructure;
+
+namespace Events.Tests.Bench;
+
+/// <summary>
+/// CI's short run of the benchmark tool (Bench/) against a real pipeline, so the tool keeps working: it must drive
+/// the front door, follow the events into ClickHouse, run the three references and write its results file.
+/// Benchmarks are not tests: nothing here asserts a speed.
+/// </summary>
+public sealed class BenchSmokeTests(PipelineFixture pipeline) : IClassFixture<PipelineFixture>
+{
+    private static readonly string[] HeadlineKeys =
+        ["events_per_sec", "ratio_vs_clickhouse_bulk", "ratio_vs_async_insert", "dispatch_p99_ms", "freshness_p99_ms"];
+
+    [Fact]
+    public async Task Bench_ShortRunAgainstAPipeline_WritesResultsWithAcceptedEventsAndReferences()
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"bench-smoke-{Guid.NewGuid():N}.json");
+        try
+        {
+            var (exitCode, log) = await RunBenchAsync(
+                "--grpc", $"http://{LocalServices.Host}:{pipeline.GrpcPort}",
+                "--clickhouse", $"http://{LocalServices.Host}:{LocalServices.ClickHousePort}",
+                "--database", pipeline.Database,
+                "--rabbitmq", LocalServices.RabbitMqUri.ToString(),
+                "--queue-prefix", pipeline.QueuePrefix,
+                "--clients", "4", "--batch", "50", "--types", "5",
+                "--warmup", "1", "--duration", "3", "--half-rate-seconds", "2", "--drain-timeout", "60",
+                "--reference-seconds", "1", "--bulk-batch", "5000", "--async-clients", "4", "--rabbitmq-in-flight", "16",
+                "--output", output);
+
+            Assert.True(exitCode == 0, $"the benchmark exited with {exitCode}:\n{log}\n{pipeline.Logs()}");
+            Assert.True(File.Exists(output), $"no results file at {output}:\n{log}");
+            using var results = JsonDocument.Parse(await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken));
+            var root = results.RootElement;
+            foreach (var key in HeadlineKeys)
+            {
+                Assert.True(root.TryGetProperty(key, out _), $"results lack '{key}':\n{root}");
+            }
+            Assert.True(root.GetProperty("accepted_events_per_sec").GetDouble() > 0, $"no accepted events:\n{log}");
+            Assert.True(root.GetProperty("events_per_sec").GetDouble() > 0, $"no events end to end:\n{log}");
+            var peak = root.GetProperty("phases")[0];
+            Assert.True(peak.GetProperty("drained").GetBoolean(), $"accepted events never all reached ClickHouse:\n{log}");
+            foreach (var reference in new[] { "clickhouse_bulk", "rabbitmq_confirm", "async_insert" })
+            {
+                var figures = root.GetProperty("references").GetProperty(reference);
+                Assert.True(figures.GetProperty("error").ValueKind == JsonValueKind.Null, $"reference {reference} failed: {figures}");
+                Assert.True(figures.GetProperty("units").GetInt64() > 0, $"reference {reference} moved nothing: {figures}");
+            }
+            var machine = root.GetProperty("machine");
+            Assert.True(machine.GetProperty("cores").GetInt32() > 0 && machine.GetProperty("load_avg_start").GetArrayLength() == 3,
+                $"machine facts missing: {machine}");
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    /// <summary>Runs Bench.dll from its build output like ./events.sh bench does; returns its exit code and output.</summary>
+    private static async Task<(int ExitCode, string Log)> RunBenchAsync(params string[] arguments)
+    {
+        var dll = RepoPaths.BuildOutput("Bench");
+        var info = new ProcessStartInfo("dotnet", [dll, .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {dll}");
+        var log = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the benchmark did not finish within 4 minutes:\n{log}");
+        }
+        process.WaitForExit(); // flushes the redirected output
+        lock (log) return (process.ExitCode, log.ToString());
+    }
+}
