@@ -126,7 +126,7 @@ public sealed class PipelineFixture : IAsyncLifetime
         await DropPostgresSchemaAsync();
     }
 
-    // Best effort: the silo writes PostgreSQL tables only when routed to, and a test may have stopped PostgreSQL.
+    // Best effort, like the silo's own schema creation: a test may have stopped PostgreSQL.
     private async Task DropPostgresSchemaAsync()
     {
         try
