@@ -2,6 +2,7 @@ using System.Net;
 using Events.Grains;
 using Events.Grains.Publishing;
 using Events.Silo.ClickHouse;
+using Events.Silo.HttpApi;
 using Events.Silo.Postgres;
 using Events.Silo.Sinks;
 using Events.Streaming.RabbitMQ;
@@ -27,6 +28,7 @@ public static class SiloHostingExtensions
         builder.Services.AddEventPipeline(configuration);
         builder.Services.AddSinkWriters();
         builder.Services.AddClickHouseSinks(configuration);
+        builder.Services.AddHttpApiSinks(configuration);
         builder.Services.AddPostgresSinks(configuration);
         builder.UseOrleans(silo =>
         {
