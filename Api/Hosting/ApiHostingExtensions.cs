@@ -1,5 +1,6 @@
 using System.Net;
 using Events.Api.Dispatch;
+using Events.Api.Webhooks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
 using StackExchange.Redis;
@@ -8,7 +9,7 @@ namespace Events.Api.Hosting;
 
 public static class ApiHostingExtensions
 {
-    /// <summary>Kestrel's two ports, the Orleans client, gRPC and the dispatch pipeline.</summary>
+    /// <summary>Kestrel's two ports, the Orleans client, gRPC, the webhooks and the dispatch pipeline.</summary>
     public static WebApplicationBuilder AddEventsApi(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
@@ -53,13 +54,15 @@ public static class ApiHostingExtensions
             .Bind(configuration.GetSection(DispatchOptions.Section))
             .Validate(o => o.PublishTimeout > TimeSpan.Zero, "Events:Dispatch:PublishTimeout must be positive.")
             .ValidateOnStart();
+        builder.Services.AddWebhooks(configuration);
         return builder;
     }
 
-    /// <summary>The gRPC service and the health endpoints.</summary>
+    /// <summary>The gRPC service, the webhooks and the health endpoints.</summary>
     public static WebApplication MapEventsApi(this WebApplication app)
     {
         app.MapGrpcService<EventService>();
+        app.MapWebhooks();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", async (IClusterClient client) =>
         {
