@@ -1,6 +1,7 @@
 using Events.Cli.DeadLetters;
 using Events.Streaming.RabbitMQ;
 using Events.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Streams;
 using Orleans.TestingHost;
@@ -12,6 +13,7 @@ public sealed class RabbitMqStreamProviderTests : IAsyncLifetime
 {
     private readonly string _prefix = $"t-stream-{Guid.NewGuid():N}"[..24];
     private int _queueCount = 2;
+    private readonly QueueReadLog _reads = new();
     private InProcessTestCluster? _cluster;
 
     public ValueTask InitializeAsync() => new(LocalServices.RequireAsync("RabbitMQ", LocalServices.RabbitMqPort));
@@ -31,6 +33,10 @@ public sealed class RabbitMqStreamProviderTests : IAsyncLifetime
                 TimeSpan.FromSeconds(30), items => $"{key} received {items.Count} of 10");
             Assert.Equal(Items(key, 10), StreamProbe.ReceivedBy(key));
         }
+        // The agent reports a message delivered, and so acks it, on a later pump tick; stopping the silo before then
+        // would hand it back to the queue (at-least-once), which the check below would count as never acknowledged.
+        await Eventually.Until(() => Task.FromResult(_reads.Unreported()), count => count == 0,
+            TimeSpan.FromSeconds(10), count => $"the agent has not reported {count} delivered messages");
         // Stopping the silo closes its channels: anything not acknowledged would be back in the queues now.
         await Eventually.Until(async () => { await StopAsync(); return await RabbitMqQueues.ReadyCountAsync(_prefix, _queueCount); },
             count => count == 0, TimeSpan.FromSeconds(10), count => $"{count} messages were never acknowledged");
@@ -138,8 +144,11 @@ public sealed class RabbitMqStreamProviderTests : IAsyncLifetime
     {
         var builder = new InProcessTestClusterBuilder(1);
         var queueCount = _queueCount;
-        builder.ConfigureSilo((_, silo) => silo.AddRabbitMqStreams(StreamProbe.Provider, streams =>
+        builder.ConfigureSilo((silo, siloBuilder) => siloBuilder.AddRabbitMqStreams(StreamProbe.Provider, streams =>
         {
+            // Wraps the provider's factory (registered just before) to see what the agent took and reported delivered.
+            siloBuilder.Services.AddKeyedSingleton<IQueueAdapterFactory>(StreamProbe.Provider, (services, key) =>
+                new RecordingQueueAdapterFactory(RabbitMqAdapterFactory.Create(services, (string)key!), silo.SiloName, _reads));
             streams.ConfigureRabbitMq(ob => ob.Configure(options =>
             {
                 options.Port = port ?? LocalServices.RabbitMqPort;
