@@ -92,6 +92,17 @@ public sealed class WebEngageForwarderTests(WebhookFixture fixture)
         await DeadLetterAsync(sample.Marker);
     }
 
+    [Fact]
+    public async Task TheForwarder_HasNoClickHouseTable()
+    {
+        await fixture.Pipeline.WaitForTableAsync(WebEngage.Table);
+
+        var tables = await fixture.Pipeline.ClickHouse.ExecuteAsync(
+            $"SELECT count() FROM system.tables WHERE database = '{fixture.Pipeline.Database}' AND name = 'webengage_api'");
+
+        Assert.Equal("0", tables.Trim());
+    }
+
     private Task<IReadOnlyList<ReceivedRequest>> ForwardedAsync(string marker, int expected) => Eventually.Until(
         () => Task.FromResult(fixture.Receiver.RequestsWith(marker)), requests => requests.Count >= expected, TimeSpan.FromSeconds(60),
         requests => $"expected {expected} forwarded requests with {marker}, got {requests.Count}\n{fixture.Pipeline.Logs()}");
