@@ -5,7 +5,8 @@ namespace Events.Streaming.RabbitMQ;
 /// <summary>
 /// Publishes persistent messages on a few confirm-tracking channels. A publish completes only when the broker has
 /// confirmed it (the message is on disk in a durable queue); a nack, a return, a timeout or a lost connection
-/// fails the caller, who must not report success.
+/// fails the caller, who must not report success: with a <see cref="TimeoutException"/> when no confirm came in time,
+/// an <see cref="IOException"/> otherwise (both worth retrying).
 /// </summary>
 internal sealed class RabbitMqPublisher(RabbitMqStreamOptions options, RabbitMqConnector connector) : IAsyncDisposable
 {
@@ -43,15 +44,22 @@ internal sealed class RabbitMqPublisher(RabbitMqStreamOptions options, RabbitMqC
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.PublishConfirmTimeout);
         var slot = (int)((uint)Interlocked.Increment(ref _next) % (uint)_channels.Length);
-        var channel = await GetChannelAsync(slot, timeout.Token);
         try
         {
+            var channel = await GetChannelAsync(slot, timeout.Token);
             // mandatory: a message no queue takes comes back as a failed publish instead of vanishing.
             await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body, timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"RabbitMQ did not confirm a message to '{exchange}/{routingKey}' within {options.PublishConfirmTimeout}.");
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The failure travels to the grain's caller, maybe another process (the Api) that has neither our exception
+            // types nor the RabbitMQ client's: Orleans could not deserialize them there and the answer would be lost.
+            // A System exception with the reason in its message, and no inner exception, always arrives.
+            throw new IOException($"RabbitMQ did not take a message to '{exchange}/{routingKey}': {exception.GetType().Name}: {exception.Message}");
         }
     }
 
