@@ -7,15 +7,15 @@ namespace Events.Streaming.RabbitMQ;
 
 /// <summary>
 /// Writes each producer call as one persistent message to the queue its stream hashes to, and creates the
-/// receivers that read the queues this silo owns.
+/// receivers that read the queues this silo owns: the provider's own queues and the input queues.
 /// </summary>
 internal sealed class RabbitMqAdapter(
     string name,
     RabbitMqStreamOptions options,
-    IStreamQueueMapper queueMapper,
+    RabbitMqQueueMapper queueMapper,
     Serializer<RabbitMqBatchContainer> serializer,
-    RabbitMqPublisher publisher,
-    RabbitMqConnector consumerConnector,
+    RabbitMqClient client,
+    Func<string, IRabbitMqMessageDecoder> decoders,
     ILoggerFactory loggerFactory) : IQueueAdapter
 {
     public string Name => name;
@@ -34,13 +34,15 @@ internal sealed class RabbitMqAdapter(
         }
         var container = new RabbitMqBatchContainer(streamId, events.Cast<object>().ToList(), requestContext);
         var body = serializer.SerializeToArray(container);
-        var queue = QueueNameFor(queueMapper.GetQueueForStream(streamId));
-        await publisher.PublishAsync(queue, body, CancellationToken.None);
+        var queue = options.QueueName((int)queueMapper.GetQueueForStream(streamId).GetNumericId());
+        await client.Publisher.PublishAsync(queue, body, CancellationToken.None);
     }
 
-    public IQueueAdapterReceiver CreateReceiver(QueueId queueId) =>
-        new RabbitMqReceiver(QueueNameFor(queueId), options, consumerConnector, serializer,
-            loggerFactory.CreateLogger<RabbitMqReceiver>());
-
-    private string QueueNameFor(QueueId queueId) => options.QueueName((int)queueId.GetNumericId());
+    public IQueueAdapterReceiver CreateReceiver(QueueId queueId)
+    {
+        IRabbitMqQueueSource source = queueMapper.TryGetInput(queueId, out var input)
+            ? new InputQueueSource(input, options, decoders(input.Decoder), client.Publisher, client.ConsumeConnector)
+            : new StreamQueueSource(options.QueueName((int)queueId.GetNumericId()), options, serializer);
+        return new RabbitMqReceiver(source, options, client.ConsumeConnector, loggerFactory.CreateLogger<RabbitMqReceiver>());
+    }
 }

@@ -7,7 +7,10 @@ using Orleans.Streams;
 
 namespace Events.Streaming.RabbitMQ;
 
-/// <summary>Builds the RabbitMQ adapter, the queue mapper and the per-queue cache for one stream provider.</summary>
+/// <summary>
+/// Builds the RabbitMQ adapter, the queue mapper (own queues and input queues) and the per-queue cache for one
+/// stream provider. Input decoders are resolved when a receiver for their queue is created.
+/// </summary>
 internal sealed class RabbitMqAdapterFactory : IQueueAdapterFactory
 {
     private readonly string _name;
@@ -15,18 +18,20 @@ internal sealed class RabbitMqAdapterFactory : IQueueAdapterFactory
     private readonly RabbitMqClient _client;
     private readonly Serializer<RabbitMqBatchContainer> _serializer;
     private readonly ILoggerFactory _loggerFactory;
-    private readonly HashRingBasedStreamQueueMapper _mapper;
+    private readonly Func<string, IRabbitMqMessageDecoder> _decoders;
+    private readonly RabbitMqQueueMapper _mapper;
     private readonly SimpleQueueAdapterCache _cache;
 
     private RabbitMqAdapterFactory(string name, RabbitMqStreamOptions options, RabbitMqClient client,
-        Serializer<RabbitMqBatchContainer> serializer, ILoggerFactory loggerFactory)
+        Serializer<RabbitMqBatchContainer> serializer, ILoggerFactory loggerFactory, Func<string, IRabbitMqMessageDecoder> decoders)
     {
         _name = name;
         _options = options;
         _client = client;
         _serializer = serializer;
         _loggerFactory = loggerFactory;
-        _mapper = new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = options.QueueCount }, name);
+        _decoders = decoders;
+        _mapper = new RabbitMqQueueMapper(options, name);
         _cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions { CacheSize = options.CacheSize }, name, loggerFactory);
     }
 
@@ -35,13 +40,13 @@ internal sealed class RabbitMqAdapterFactory : IQueueAdapterFactory
         services.GetOptionsByName<RabbitMqStreamOptions>(name),
         services.GetRequiredKeyedService<RabbitMqClient>(name),
         services.GetRequiredService<Serializer<RabbitMqBatchContainer>>(),
-        services.GetRequiredService<ILoggerFactory>());
+        services.GetRequiredService<ILoggerFactory>(),
+        decoder => services.GetRequiredKeyedService<IRabbitMqMessageDecoder>(decoder));
 
     public Task<IQueueAdapter> CreateAdapter() => CreateAdapter(CancellationToken.None);
 
     public Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken) =>
-        Task.FromResult<IQueueAdapter>(new RabbitMqAdapter(_name, _options, _mapper, _serializer, _client.Publisher,
-            _client.ConsumeConnector, _loggerFactory));
+        Task.FromResult<IQueueAdapter>(new RabbitMqAdapter(_name, _options, _mapper, _serializer, _client, _decoders, _loggerFactory));
 
     public IQueueAdapterCache GetQueueAdapterCache() => _cache;
 

@@ -28,8 +28,12 @@ internal sealed class RabbitMqPublisher(RabbitMqStreamOptions options, RabbitMqC
     {
         var properties = NewProperties(contentType);
         properties.Headers = headers;
-        return PublishAsync(options.DeadLetterName, routingKey: "", properties, body, cancellationToken);
+        return PublishDeadLetterAsync(body, properties, cancellationToken);
     }
+
+    /// <summary>Publishes a message to the dead-letter exchange with the given properties (an input's original ones, say).</summary>
+    public Task PublishDeadLetterAsync(ReadOnlyMemory<byte> body, BasicProperties properties, CancellationToken cancellationToken) =>
+        PublishAsync(options.DeadLetterName, routingKey: "", properties, body, cancellationToken);
 
     private static BasicProperties NewProperties(string contentType) => new()
     {

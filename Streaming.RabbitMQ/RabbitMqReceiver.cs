@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Orleans.Providers.Streams.Common;
 using Orleans.Serialization;
@@ -14,27 +13,33 @@ namespace Events.Streaming.RabbitMQ;
 /// which happens after every consumer's <c>OnNextAsync</c> for them has completed. Messages the agent gave up on
 /// (never reported, while later ones were) are returned to the queue. If the channel drops, its unacknowledged
 /// messages go back to the queue by themselves; the receiver opens a new channel and never acks the old tags.
+/// What the queue holds and how to read it is the <paramref name="source"/>'s business.
 /// </summary>
 internal sealed partial class RabbitMqReceiver(
-    string queue,
+    IRabbitMqQueueSource source,
     RabbitMqStreamOptions options,
     RabbitMqConnector connector,
-    Serializer<RabbitMqBatchContainer> serializer,
     ILogger<RabbitMqReceiver> logger) : IQueueAdapterReceiver
 {
+    /// <summary>A receiver of one of the provider's own stream queues.</summary>
+    public RabbitMqReceiver(string queue, RabbitMqStreamOptions options, RabbitMqConnector connector,
+        Serializer<RabbitMqBatchContainer> serializer, ILogger<RabbitMqReceiver> logger)
+        : this(new StreamQueueSource(queue, options, serializer), options, connector, logger)
+    {
+    }
+
     private static readonly TimeSpan MaxReopenDelay = TimeSpan.FromSeconds(10);
-    private readonly ConcurrentQueue<Delivery> _arrived = new();
+    private const int MaxDeliveriesPerRead = 100_000;
+    private readonly string queue = source.Queue;
+    private readonly ConcurrentQueue<RabbitMqDelivery> _arrived = new();
     private readonly Lock _lock = new();
-    private readonly SortedDictionary<long, Delivery> _unacked = new(); // sequence number → delivery
+    private readonly SortedDictionary<long, RabbitMqDelivery[]> _unacked = new(); // sequence number → the batch's deliveries
     private IChannel? _channel;
     private int _generation;
     private long _nextSequence;
     private DateTime _reopenAfterUtc = DateTime.MinValue;
     private TimeSpan _reopenDelay = options.ReconnectDelay;
     private bool _shutDown;
-
-    /// <summary>A message as the broker handed it over on channel <paramref name="Generation"/>.</summary>
-    private sealed record Delivery(int Generation, ulong Tag, byte[] Body, bool Redelivered);
 
     public Task Initialize(TimeSpan timeout) => Initialize(timeout, CancellationToken.None);
 
@@ -53,22 +58,31 @@ internal sealed partial class RabbitMqReceiver(
         if (_shutDown) return [];
         if (_channel is not { IsOpen: true } && !await TryOpenChannelAsync(cancellationToken)) return [];
 
-        var batch = new List<IBatchContainer>();
-        while (batch.Count < maxCount && _arrived.TryDequeue(out var delivery))
+        if (maxCount < 0) maxCount = MaxDeliveriesPerRead; // no cache: no limit from it
+        var taken = new List<RabbitMqDelivery>();
+        var limit = (int)Math.Min((long)maxCount * source.MaxMessagesPerBatch, MaxDeliveriesPerRead);
+        while (taken.Count < limit && _arrived.TryDequeue(out var delivery))
         {
             if (delivery.Generation != _generation) continue; // from a closed channel: the broker requeued it
-            if (!TryDecode(delivery, out var container))
-            {
-                await RejectAsync(delivery, requeue: false);
-                continue;
-            }
-            lock (_lock)
+            taken.Add(delivery);
+        }
+        if (taken.Count == 0) return [];
+
+        var read = source.Read(taken, maxCount);
+        foreach (var (delivery, reason) in read.Refused)
+        {
+            await RefuseAsync(delivery, reason, cancellationToken);
+        }
+        var batch = new List<IBatchContainer>(read.Batches.Count);
+        lock (_lock)
+        {
+            foreach (var (container, deliveries) in read.Batches)
             {
                 var sequence = ++_nextSequence;
                 container.Token = new EventSequenceTokenV2(sequence);
-                _unacked.Add(sequence, delivery);
+                _unacked.Add(sequence, deliveries);
+                batch.Add(container);
             }
-            batch.Add(container);
         }
         return batch;
     }
@@ -78,15 +92,15 @@ internal sealed partial class RabbitMqReceiver(
     public async Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken)
     {
         if (messages.Count == 0) return;
-        var delivered = new List<Delivery>(messages.Count);
-        var abandoned = new List<KeyValuePair<long, Delivery>>();
+        var delivered = new List<RabbitMqDelivery>(messages.Count);
+        var abandoned = new List<KeyValuePair<long, RabbitMqDelivery[]>>();
         lock (_lock)
         {
             long newest = 0;
             foreach (var message in messages)
             {
                 var sequence = ((RabbitMqBatchContainer)message).Token.SequenceNumber;
-                if (_unacked.Remove(sequence, out var delivery)) delivered.Add(delivery);
+                if (_unacked.Remove(sequence, out var deliveries)) delivered.AddRange(deliveries);
                 newest = Math.Max(newest, sequence);
             }
             // The cache reports in arrival order and leaves out what the agent gave up on: anything older than the
@@ -95,7 +109,7 @@ internal sealed partial class RabbitMqReceiver(
             foreach (var (sequence, _) in abandoned) _unacked.Remove(sequence);
         }
         foreach (var delivery in delivered) await AckAsync(delivery, cancellationToken);
-        foreach (var (_, delivery) in abandoned)
+        foreach (var delivery in abandoned.SelectMany(pair => pair.Value))
         {
             LogAbandoned(queue, delivery.Tag);
             await RejectAsync(delivery, requeue: true);
@@ -122,19 +136,21 @@ internal sealed partial class RabbitMqReceiver(
         channel.Dispose();
     }
 
-    private bool TryDecode(Delivery delivery, [NotNullWhen(true)] out RabbitMqBatchContainer? container)
+    // Never throws and never waits for the messages behind it: a message that cannot be read is kept aside.
+    private async Task RefuseAsync(RabbitMqDelivery delivery, string reason, CancellationToken cancellationToken)
     {
+        LogRefused(queue, delivery.Tag, delivery.Body.Length, reason);
+        var kept = false;
         try
         {
-            container = serializer.Deserialize(delivery.Body);
-            return container is not null;
+            kept = await source.KeepRefusedAsync(delivery, reason, cancellationToken);
         }
         catch (Exception exception)
         {
-            LogUndecodable(exception, queue, delivery.Tag, delivery.Body.Length);
-            container = null;
-            return false;
+            LogKeepFailed(exception, queue, delivery.Tag);
         }
+        if (kept) await AckAsync(delivery, cancellationToken);
+        else await RejectAsync(delivery, requeue: false);
     }
 
     private async Task<bool> TryOpenChannelAsync(CancellationToken cancellationToken)
@@ -149,13 +165,14 @@ internal sealed partial class RabbitMqReceiver(
         try
         {
             channel = await connector.CreateChannelAsync(null, cancellationToken);
-            await channel.BasicQosAsync(prefetchSize: 0, options.PrefetchCount, global: false, cancellationToken);
-            await RabbitMqTopology.DeclareQueueAsync(channel, options, queue, cancellationToken);
+            await channel.BasicQosAsync(prefetchSize: 0, source.PrefetchCount, global: false, cancellationToken);
+            await source.DeclareAsync(channel, cancellationToken);
             var consumer = new AsyncEventingBasicConsumer(channel);
             consumer.ReceivedAsync += (_, message) =>
             {
                 // The body's memory belongs to the client only during this callback: copy it.
-                _arrived.Enqueue(new Delivery(generation, message.DeliveryTag, message.Body.ToArray(), message.Redelivered));
+                _arrived.Enqueue(new RabbitMqDelivery(generation, message.DeliveryTag, message.Body.ToArray(), message.Redelivered,
+                    message.Exchange, message.RoutingKey, message.BasicProperties));
                 return Task.CompletedTask;
             };
             await channel.BasicConsumeAsync(queue, autoAck: false, consumer, cancellationToken);
@@ -191,7 +208,7 @@ internal sealed partial class RabbitMqReceiver(
         }
     }
 
-    private async Task AckAsync(Delivery delivery, CancellationToken cancellationToken)
+    private async Task AckAsync(RabbitMqDelivery delivery, CancellationToken cancellationToken)
     {
         if (!IsCurrent(delivery, out var channel)) return; // its channel closed: it is back in the queue already
         try
@@ -205,7 +222,7 @@ internal sealed partial class RabbitMqReceiver(
         }
     }
 
-    private async Task RejectAsync(Delivery delivery, bool requeue)
+    private async Task RejectAsync(RabbitMqDelivery delivery, bool requeue)
     {
         if (!IsCurrent(delivery, out var channel)) return;
         try
@@ -218,7 +235,7 @@ internal sealed partial class RabbitMqReceiver(
         }
     }
 
-    private bool IsCurrent(Delivery delivery, out IChannel channel)
+    private bool IsCurrent(RabbitMqDelivery delivery, out IChannel channel)
     {
         channel = _channel!;
         return delivery.Generation == _generation && channel is { IsOpen: true };
@@ -236,8 +253,11 @@ internal sealed partial class RabbitMqReceiver(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {Tag} on queue {Queue} could not be delivered to its consumers; returned to the queue")]
     private partial void LogAbandoned(string queue, ulong tag);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Message {Tag} on queue {Queue} ({Bytes} bytes) is not an Orleans stream batch; rejected")]
-    private partial void LogUndecodable(Exception exception, string queue, ulong tag, int bytes);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {Tag} on queue {Queue} ({Bytes} bytes) cannot be read and is dead-lettered: {Reason}")]
+    private partial void LogRefused(string queue, ulong tag, int bytes, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not dead-letter message {Tag} of queue {Queue} with its reason; rejected instead")]
+    private partial void LogKeepFailed(Exception exception, string queue, ulong tag);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Closing the channel of queue {Queue} failed")]
     private partial void LogCloseFailed(Exception exception, string queue);

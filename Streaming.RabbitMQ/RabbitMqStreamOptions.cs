@@ -45,6 +45,12 @@ public sealed class RabbitMqStreamOptions
     /// <summary>After a failed connection attempt, further attempts wait at least this long (doubling up to 10 s).</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Queues bound to other services' exchanges, read like the provider's own queues but never published to.
+    /// Default none.
+    /// </summary>
+    public List<RabbitMqInputOptions> Inputs { get; set; } = [];
+
     /// <summary>Every problem with these options, worded for an operator; empty when they are usable.</summary>
     public IEnumerable<string> Problems()
     {
@@ -59,7 +65,18 @@ public sealed class RabbitMqStreamOptions
         if (PublishConfirmTimeout <= TimeSpan.Zero) yield return "PublishConfirmTimeout must be positive.";
         if (ConnectTimeout <= TimeSpan.Zero) yield return "ConnectTimeout must be positive.";
         if (ReconnectDelay <= TimeSpan.Zero) yield return "ReconnectDelay must be positive.";
+        for (var i = 0; i < Inputs.Count; i++)
+        {
+            foreach (var problem in Inputs[i].Problems($"Inputs:{i}")) yield return problem;
+            var queue = Inputs[i].Queue;
+            if (Inputs.Take(i).Any(other => other.Queue == queue)) yield return $"Inputs:{i}:Queue '{queue}' is read by an earlier input too.";
+            if (queue == DeadLetterName || IsOwnQueue(queue)) yield return $"Inputs:{i}:Queue '{queue}' is one of the provider's own queues.";
+        }
     }
+
+    private bool IsOwnQueue(string queue) =>
+        queue.StartsWith(QueueNamePrefix + "-", StringComparison.Ordinal) && int.TryParse(queue.AsSpan(QueueNamePrefix.Length + 1), out var index)
+        && index >= 0 && index < QueueCount;
 
     internal string QueueName(int index) => $"{QueueNamePrefix}-{index}";
 

@@ -21,7 +21,7 @@ public sealed class SiloRabbitMqStreamConfigurator : SiloPersistentStreamConfigu
             .AddKeyedSingleton(name, (provider, key) => new RabbitMqDeadLetterPublisher(
                 provider.GetRequiredKeyedService<RabbitMqClient>(key).Publisher))
             .AddTransient<IConfigurationValidator>(provider => new RabbitMqStreamOptionsValidator(
-                provider.GetRequiredService<IOptionsMonitor<RabbitMqStreamOptions>>().Get(name), name)));
+                provider.GetRequiredService<IOptionsMonitor<RabbitMqStreamOptions>>().Get(name), name, provider)));
         // A failing delivery is a consumer that cannot store its data yet (a database outage, say): keep retrying it,
         // a few seconds apart at most, instead of Orleans' default of skipping it after a minute. The message stays
         // unacknowledged in RabbitMQ meanwhile, and the full cache stops the queue being read (backpressure).

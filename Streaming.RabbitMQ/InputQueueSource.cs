@@ -1,0 +1,98 @@
+using Orleans.Runtime;
+using RabbitMQ.Client;
+
+namespace Events.Streaming.RabbitMQ;
+
+/// <summary>
+/// An input queue: messages other services published to an exchange, read by the application's decoder. Messages
+/// read together are folded into a few batches spread over the input's streams, so its consumers store many
+/// messages per delivery and several deliveries at once. A message the decoder refuses goes to the dead-letter queue
+/// with the reason in its <c>x-events-reason</c> header.
+/// </summary>
+internal sealed class InputQueueSource(
+    RabbitMqInputOptions input,
+    RabbitMqStreamOptions options,
+    IRabbitMqMessageDecoder decoder,
+    RabbitMqPublisher publisher,
+    RabbitMqConnector connector) : IRabbitMqQueueSource
+{
+    private const int MaxReasonLength = 1000;
+    private readonly StreamId[] _streams = Enumerable.Range(0, input.Streams)
+        .Select(shard => StreamId.Create(input.StreamNamespaceFor(shard), input.StreamKey)).ToArray();
+    private int _nextStream;
+
+    public string Queue => input.Queue;
+
+    public ushort PrefetchCount => input.PrefetchCount > 0 ? input.PrefetchCount : options.PrefetchCount;
+
+    public int MaxMessagesPerBatch => input.MaxMessagesPerBatch;
+
+    public Task DeclareAsync(IChannel channel, CancellationToken cancellationToken) =>
+        RabbitMqTopology.DeclareInputAsync(channel, connector, options, input, cancellationToken);
+
+    public RabbitMqRead Read(IReadOnlyList<RabbitMqDelivery> deliveries, int maxBatches)
+    {
+        var read = new RabbitMqRead();
+        var decoded = new List<(RabbitMqDelivery Delivery, IReadOnlyList<object> Events)>(deliveries.Count);
+        foreach (var delivery in deliveries)
+        {
+            var result = Decode(delivery);
+            if (result.Refusal is { } reason) read.Refused.Add((delivery, reason));
+            else decoded.Add((delivery, result.Events));
+        }
+        // Enough batches to give every stream work, no more than needed to keep each within MaxMessagesPerBatch.
+        var perBatch = input.MaxMessagesPerBatch;
+        var count = Math.Min(maxBatches, Math.Max(Math.Min(_streams.Length, decoded.Count), (decoded.Count + perBatch - 1) / perBatch));
+        for (var batch = 0; batch < count; batch++)
+        {
+            var part = decoded[(batch * decoded.Count / count)..((batch + 1) * decoded.Count / count)];
+            var stream = _streams[_nextStream++ % _streams.Length];
+            var events = Combine(part.SelectMany(message => message.Events).ToList());
+            read.Batches.Add((new RabbitMqBatchContainer(stream, [.. events], requestContext: null), part.Select(m => m.Delivery).ToArray()));
+        }
+        return read;
+    }
+
+    public async Task<bool> KeepRefusedAsync(RabbitMqDelivery delivery, string reason, CancellationToken cancellationToken)
+    {
+        var properties = new BasicProperties(delivery.Properties)
+        {
+            Persistent = true,
+            Headers = new Dictionary<string, object?>(delivery.Properties.Headers ?? new Dictionary<string, object?>())
+            {
+                ["x-events-reason"] = reason.Length <= MaxReasonLength ? reason : reason[..MaxReasonLength],
+                ["x-events-queue"] = input.Queue,
+                ["x-events-exchange"] = delivery.Exchange,
+                ["x-events-routing-key"] = delivery.RoutingKey,
+            },
+        };
+        await publisher.PublishDeadLetterAsync(delivery.Body, properties, cancellationToken);
+        return true;
+    }
+
+    private RabbitMqDecodeResult Decode(RabbitMqDelivery delivery)
+    {
+        try
+        {
+            return decoder.Decode(new RabbitMqInputMessage(input, delivery.Exchange, delivery.RoutingKey, delivery.Body,
+                delivery.Properties, delivery.Redelivered)) ?? RabbitMqDecodeResult.Refuse("the decoder returned nothing");
+        }
+        catch (Exception exception)
+        {
+            // A decoder bug must not stop the queue: the message is kept with the error for a replay after the fix.
+            return RabbitMqDecodeResult.Refuse($"decoder '{input.Decoder}' failed: {exception.GetType().Name}: {exception.Message}");
+        }
+    }
+
+    private IReadOnlyList<object> Combine(IReadOnlyList<object> events)
+    {
+        try
+        {
+            return decoder.Combine(events);
+        }
+        catch (Exception)
+        {
+            return events; // unfolded, the consumer gets the same events one call at a time
+        }
+    }
+}

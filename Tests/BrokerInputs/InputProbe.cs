@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Events.Streaming.RabbitMQ;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+
+namespace Events.Tests.BrokerInputs;
+
+/// <summary>What the input probe consumers saw, shared with the tests in this process. Keys are unique per test.</summary>
+public static class InputProbe
+{
+    public const string Decoder = "probe-json";
+    public const string Namespace = "input-probe";
+
+    public static ConcurrentDictionary<string, ConcurrentQueue<string>> Received { get; } = new();
+
+    /// <summary>Per key: one entry per delivery, the namespace of the stream it came on.</summary>
+    public static ConcurrentDictionary<string, ConcurrentQueue<string>> Deliveries { get; } = new();
+
+    public static IReadOnlyCollection<string> ReceivedBy(string key) => Received.TryGetValue(key, out var items) ? items.ToArray() : [];
+
+    public static IReadOnlyCollection<string> DeliveriesTo(string key) => Deliveries.TryGetValue(key, out var items) ? items.ToArray() : [];
+}
+
+/// <summary>
+/// A decoder as an application writes one: a message is a JSON array of strings; anything else is refused with the
+/// reason, and the body <c>"boom"</c> makes it throw. The strings of a delivery are folded into one event, lines apart.
+/// </summary>
+public sealed class InputProbeDecoder : IRabbitMqMessageDecoder
+{
+    public RabbitMqDecodeResult Decode(RabbitMqInputMessage message)
+    {
+        if (message.Body.Span.SequenceEqual("\"boom\""u8)) throw new InvalidOperationException("the probe decoder blew up");
+        try
+        {
+            var items = JsonSerializer.Deserialize<List<string>>(message.Body.Span);
+            return items is null ? RabbitMqDecodeResult.Refuse("null is not a list") : RabbitMqDecodeResult.Accept(items);
+        }
+        catch (JsonException ex)
+        {
+            return RabbitMqDecodeResult.Refuse($"not a JSON list of strings: {ex.Message}");
+        }
+    }
+
+    public IReadOnlyList<object> Combine(IReadOnlyList<object> events) => [string.Join('\n', events)];
+}
+
+public interface IInputProbeGrain : IGrainWithStringKey;
+
+[RegexImplicitStreamSubscription(@"^input-probe(\.\d+)?$")]
+public sealed class InputProbeGrain : Grain, IInputProbeGrain, IStreamSubscriptionObserver
+{
+    // One observer per stream, so each delivery is recorded with the namespace it came on.
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        handleFactory.Create<string>().ResumeAsync(new Observer(this.GetPrimaryKeyString(), handleFactory.StreamId.GetNamespace() ?? ""));
+
+    private sealed class Observer(string key, string streamNamespace) : IAsyncObserver<string>
+    {
+        public Task OnNextAsync(string item, StreamSequenceToken? token = null)
+        {
+            InputProbe.Deliveries.GetOrAdd(key, _ => new()).Enqueue(streamNamespace);
+            foreach (var line in item.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                InputProbe.Received.GetOrAdd(key, _ => new()).Enqueue(line);
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task OnCompletedAsync() => Task.CompletedTask;
+
+        public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
+    }
+}
