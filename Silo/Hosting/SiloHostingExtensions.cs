@@ -1,6 +1,7 @@
 using System.Net;
 using Events.Grains;
 using Events.Grains.Publishing;
+using Events.Silo.BrokerInputs;
 using Events.Silo.ClickHouse;
 using Events.Silo.HttpApi;
 using Events.Silo.Postgres;
@@ -30,6 +31,7 @@ public static class SiloHostingExtensions
         builder.Services.AddClickHouseSinks(configuration);
         builder.Services.AddHttpApiSinks(configuration);
         builder.Services.AddPostgresSinks(configuration);
+        builder.Services.AddBrokerInputs(configuration);
         builder.UseOrleans(silo =>
         {
             silo.UseCluster(cluster);

@@ -23,6 +23,9 @@ public sealed class PipelineFixture : IAsyncLifetime
     public int HttpPort { get; } = LocalServices.FreeTcpPort();
     public ClickHouseQuery ClickHouse { get; } = new();
 
+    /// <summary>The silo's broker inputs, under exchange and queue names of this pipeline's own.</summary>
+    public BrokerInputNames Inputs => new(QueuePrefix);
+
     /// <summary>More environment for the silo process, applied last (a test's own settings). Set before start-up.</summary>
     public Dictionary<string, string> SiloEnvironment { get; } = [];
 
@@ -55,7 +58,7 @@ public sealed class PipelineFixture : IAsyncLifetime
             ["Events__ClickHouse__Database"] = Database,
             ["Events__Postgres__ConnectionString"] = PostgresQuery.ConnectionString,
             ["Events__Postgres__Schema"] = PostgresSchema,
-        })));
+        }.Concat(Inputs.Environment()).ToDictionary())));
         _processes.Add(ProcessHost.Start("api", "Api", WithOverrides(ApiEnvironment, new Dictionary<string, string>(cluster)
         {
             ["Events__Api__GrpcPort"] = GrpcPort.ToString(),
@@ -123,6 +126,7 @@ public sealed class PipelineFixture : IAsyncLifetime
         await ClickHouse.ExecuteAsync($"DROP DATABASE IF EXISTS `{Database}`");
         ClickHouse.Dispose();
         await RabbitMqQueues.DeleteAsync(QueuePrefix, QueueCount);
+        await Inputs.DeleteAsync();
         await DropPostgresSchemaAsync();
     }
 
