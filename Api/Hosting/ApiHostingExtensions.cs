@@ -1,5 +1,6 @@
 using System.Net;
 using Events.Api.Dispatch;
+using Events.Api.Operations;
 using Events.Api.Webhooks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
@@ -45,6 +46,7 @@ public static class ApiHostingExtensions
                 client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
             }
             client.UseConnectionRetryFilter<RetryUntilStopped>();
+            client.AddEventsDashboard();
         });
 
         builder.Services.AddGrpc();
@@ -55,21 +57,16 @@ public static class ApiHostingExtensions
             .Validate(o => o.PublishTimeout > TimeSpan.Zero, "Events:Dispatch:PublishTimeout must be positive.")
             .ValidateOnStart();
         builder.Services.AddWebhooks(configuration);
+        builder.AddEventsOperations();
         return builder;
     }
 
-    /// <summary>The gRPC service, the webhooks and the health endpoints.</summary>
+    /// <summary>The gRPC service, the webhooks, and health, drain, metrics and the dashboard.</summary>
     public static WebApplication MapEventsApi(this WebApplication app)
     {
         app.MapGrpcService<EventService>();
         app.MapWebhooks();
-        app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", async (IClusterClient client) =>
-        {
-            // Ready when the cluster answers and has at least one active silo.
-            var hosts = await client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(5));
-            return hosts.Count > 0 ? Results.Text("ready") : Results.Text("no active silo", statusCode: 503);
-        });
+        app.MapEventsOperations();
         return app;
     }
 }

@@ -34,6 +34,12 @@ public sealed class PipelineFixture : IAsyncLifetime
 
     public EventService.EventServiceClient Client { get; private set; } = null!;
 
+    /// <summary>The silo process (the first one started), e.g. to stop it with SIGTERM.</summary>
+    public ProcessHost Silo => _processes[0];
+
+    /// <summary>The Api process.</summary>
+    public ProcessHost Api => _processes[1];
+
     public async ValueTask InitializeAsync()
     {
         await LocalServices.RequireAsync("RabbitMQ", LocalServices.RabbitMqPort);
@@ -63,6 +69,10 @@ public sealed class PipelineFixture : IAsyncLifetime
         {
             ["Events__Api__GrpcPort"] = GrpcPort.ToString(),
             ["Events__Api__HttpPort"] = HttpPort.ToString(),
+            // What /readyz probes: the same services the silo uses.
+            ["Events__RabbitMq__Port"] = LocalServices.RabbitMqPort.ToString(),
+            ["Events__ClickHouse__Port"] = LocalServices.ClickHousePort.ToString(),
+            ["Events__Postgres__ConnectionString"] = PostgresQuery.ConnectionString,
         })));
 
         await WaitUntilReadyAsync();

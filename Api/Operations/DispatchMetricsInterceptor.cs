@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using Google.Protobuf.Reflection;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace Events.Api.Operations;
+
+/// <summary>
+/// Counts what <c>dispatch</c> accepted and refused, per event type, and times it, around the service rather than
+/// inside it, so the dispatch code stays about dispatching.
+/// </summary>
+internal sealed class DispatchMetricsInterceptor : Interceptor
+{
+    private const string Source = "grpc";
+    private static readonly OneofDescriptor EventOf = Protos.Event.Descriptor.Oneofs.Single(o => o.Name == "EventOf");
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        if (request is not Protos.Events batch)
+        {
+            return await continuation(request, context);
+        }
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var response = await continuation(request, context);
+            Count(batch, (type, count) => DispatchMetrics.CountAccepted(Source, type, count));
+            DispatchMetrics.Observe(Source, "success", clock.Elapsed);
+            return response;
+        }
+        catch (RpcException ex)
+        {
+            var reason = ex.StatusCode.ToString().ToLowerInvariant();
+            Count(batch, (type, count) => DispatchMetrics.CountRefused(Source, type, reason, count));
+            DispatchMetrics.Observe(Source, reason, clock.Elapsed);
+            throw;
+        }
+    }
+
+    private static void Count(Protos.Events batch, Action<string, int> add)
+    {
+        foreach (var group in batch.Events_.GroupBy(evt => EventOf.Accessor.GetCaseFieldDescriptor(evt)?.MessageType.Name ?? "UnknownEvent"))
+        {
+            add(group.Key, group.Count());
+        }
+    }
+}
