@@ -55,6 +55,7 @@ internal sealed class InputQueueSource(
 
     public async Task<bool> KeepRefusedAsync(RabbitMqDelivery delivery, string reason, CancellationToken cancellationToken)
     {
+        var (exchange, routingKey) = Origin(delivery);
         var properties = new BasicProperties(delivery.Properties)
         {
             Persistent = true,
@@ -62,8 +63,8 @@ internal sealed class InputQueueSource(
             {
                 ["x-events-reason"] = reason.Length <= MaxReasonLength ? reason : reason[..MaxReasonLength],
                 ["x-events-queue"] = input.Queue,
-                ["x-events-exchange"] = delivery.Exchange,
-                ["x-events-routing-key"] = delivery.RoutingKey,
+                ["x-events-exchange"] = exchange,
+                ["x-events-routing-key"] = routingKey,
             },
         };
         await publisher.PublishDeadLetterAsync(delivery.Body, properties, cancellationToken);
@@ -74,8 +75,9 @@ internal sealed class InputQueueSource(
     {
         try
         {
-            return decoder.Decode(new RabbitMqInputMessage(input, delivery.Exchange, delivery.RoutingKey, delivery.Body,
-                delivery.Properties, delivery.Redelivered)) ?? RabbitMqDecodeResult.Refuse("the decoder returned nothing");
+            var (exchange, routingKey) = Origin(delivery);
+            return decoder.Decode(new RabbitMqInputMessage(input, exchange, routingKey, delivery.Body, delivery.Properties,
+                delivery.Redelivered)) ?? RabbitMqDecodeResult.Refuse("the decoder returned nothing");
         }
         catch (Exception exception)
         {
@@ -83,6 +85,16 @@ internal sealed class InputQueueSource(
             return RabbitMqDecodeResult.Refuse($"decoder '{input.Decoder}' failed: {exception.GetType().Name}: {exception.Message}");
         }
     }
+
+    // A dead letter returned straight to this queue (`dlq replay`) came through the default exchange: it is read as it
+    // first came, from its exchange with its routing key, which its dead-lettering recorded.
+    private static (string Exchange, string RoutingKey) Origin(RabbitMqDelivery delivery) =>
+        delivery.Exchange.Length == 0 && Header(delivery, "x-events-exchange") is { Length: > 0 } exchange
+            ? (exchange, Header(delivery, "x-events-routing-key") ?? delivery.RoutingKey)
+            : (delivery.Exchange, delivery.RoutingKey);
+
+    private static string? Header(RabbitMqDelivery delivery, string name) =>
+        delivery.Properties.Headers?.TryGetValue(name, out var value) == true && value is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null;
 
     private IReadOnlyList<object> Combine(IReadOnlyList<object> events)
     {

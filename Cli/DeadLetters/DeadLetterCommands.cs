@@ -73,6 +73,10 @@ internal static class DeadLetterCommands
             var ids = string.Join(", ", letter.Group.Events.Take(5).Select(e => e.Id)) + (letter.Group.Events.Count > 5 ? ", …" : "");
             return $"{letter.Group.Events.Count} {letter.Group.EventName} refused by table {letter.Table} after {letter.Attempts} attempts: {letter.Reason} [{ids}]";
         }
+        if (Header(message, "x-events-reason") is { } reason && OriginalQueue(message) is { } input)
+        {
+            return $"a {message.Body.Length}-byte message input queue {input} could not read: {reason}";
+        }
         if (OriginalQueue(message) is { } origin)
         {
             return $"a {message.Body.Length}-byte message the broker dead-lettered from {origin} ({DeathReason(message)})";
@@ -91,7 +95,11 @@ internal static class DeadLetterCommands
             ? list.FirstOrDefault() as IDictionary<string, object?>
             : null;
 
-    private static string? OriginalQueue(BasicGetResult message) => DeathField(message, "queue");
+    // Broker dead letters name their queue in x-death; input messages the silo could not read, in x-events-queue.
+    private static string? OriginalQueue(BasicGetResult message) => DeathField(message, "queue") ?? Header(message, "x-events-queue");
+
+    private static string? Header(BasicGetResult message, string name) =>
+        message.BasicProperties.Headers?.TryGetValue(name, out var value) == true ? Text(value) : null;
 
     private static string DeathReason(BasicGetResult message) => DeathField(message, "reason") ?? "unknown reason";
 

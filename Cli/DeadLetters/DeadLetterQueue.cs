@@ -43,12 +43,20 @@ internal sealed class DeadLetterQueue : IAsyncDisposable
 
     public ValueTask AckAsync(BasicGetResult message) => _channel.BasicAckAsync(message.DeliveryTag, multiple: false);
 
-    /// <summary>Publishes a copy back to the queue it was dead-lettered from; completes when the broker confirmed it.</summary>
+    /// <summary>
+    /// Publishes a copy back to the queue it was dead-lettered from; completes when the broker confirmed it. The copy
+    /// keeps its publisher's headers, and where an input message first came from (exchange, routing key), but not why
+    /// it was dead-lettered.
+    /// </summary>
     public async Task ReturnToAsync(string queue, BasicGetResult message)
     {
-        var properties = new BasicProperties(message.BasicProperties) { Headers = null };
+        var kept = message.BasicProperties.Headers?.Where(h => !DeadLetterHeaders.Contains(h.Key) && !h.Key.StartsWith("x-first-death", StringComparison.Ordinal)
+            && !h.Key.StartsWith("x-last-death", StringComparison.Ordinal)).ToDictionary();
+        var properties = new BasicProperties(message.BasicProperties) { Headers = kept is { Count: > 0 } ? kept : null };
         await _channel.BasicPublishAsync("", queue, mandatory: true, properties, message.Body);
     }
+
+    private static readonly HashSet<string> DeadLetterHeaders = ["x-death", "x-events-reason", "x-events-queue"];
 
     public async ValueTask DisposeAsync()
     {

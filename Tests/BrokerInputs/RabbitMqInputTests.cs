@@ -1,4 +1,5 @@
 using System.Text;
+using Events.Cli.DeadLetters;
 using Events.Streaming.RabbitMQ;
 using Events.Tests.Infrastructure;
 using Events.Tests.Streaming;
@@ -64,6 +65,34 @@ public sealed class RabbitMqInputTests : IAsyncLifetime
         Assert.Contains("InvalidOperationException: the probe decoder blew up", boom.Headers["x-events-reason"]);
         await StopAfterAcksAsync();
         Assert.Equal(0u, await RabbitMqQueues.ReadyCountAsync(Queue));
+    }
+
+    [Fact]
+    public async Task ARefusedMessage_ReplayedAfterTheFix_IsReadAsItFirstCame()
+    {
+        await StartAsync(input => input.RoutingKeys = ["orders.*"]);
+        InputProbe.Refusing[Key] = true;
+
+        await RabbitMqExchanges.PublishAsync(Exchange, "orders.refunded", """["refund-1"]""", new Dictionary<string, object?> { ["x-origin"] = "billing" });
+        await Eventually.Until(() => RabbitMqExchanges.PeekAsync(DeadLetters), found => found.Count >= 1, Patience,
+            found => $"expected a dead letter, found {found.Count}");
+        InputProbe.Refusing.TryRemove(Key, out _);
+
+        await using (var deadLetters = await DeadLetterQueue.OpenAsync(LocalServices.RabbitMqUri, _prefix))
+        {
+            var listing = new StringWriter();
+            await DeadLetterCommands.ListAsync(deadLetters, listing, limit: 10);
+            Assert.Contains($"input queue {Queue} could not read: refused until the test fixes it", listing.ToString());
+        }
+        await using (var deadLetters = await DeadLetterQueue.OpenAsync(LocalServices.RabbitMqUri, _prefix))
+        {
+            Assert.Equal((1, 0), await DeadLetterCommands.ReplayAsync(deadLetters, null!, TextWriter.Null, limit: 10));
+        }
+
+        await WaitForItemsAsync(1);
+        Assert.Equal(["refund-1"], InputProbe.ReceivedBy(Key));
+        Assert.Equal([$"{Exchange} orders.refunded"], InputProbe.Origins[Key]);
+        Assert.Empty(await RabbitMqExchanges.PeekAsync(DeadLetters));
     }
 
     [Fact]
