@@ -15,6 +15,7 @@ public sealed class PipelineFixture : IAsyncLifetime
     private readonly string _id = Guid.NewGuid().ToString("N")[..12];
     private readonly List<ProcessHost> _processes = [];
     private GrpcChannel? _channel;
+    private Dictionary<string, string> _siloEnvironment = [];
 
     public string Database => $"t_{_id}";
     public string PostgresSchema => $"t_{_id}";
@@ -53,7 +54,7 @@ public sealed class PipelineFixture : IAsyncLifetime
             ["Events__Cluster__ServiceId"] = $"t-{_id}",
             ["Events__Cluster__GatewayPort"] = gatewayPort.ToString(),
         };
-        _processes.Add(ProcessHost.Start("silo", "Silo", WithOverrides(SiloEnvironment, new Dictionary<string, string>(cluster)
+        _processes.Add(ProcessHost.Start("silo", "Silo", _siloEnvironment = WithOverrides(SiloEnvironment, new Dictionary<string, string>(cluster)
         {
             ["Events__Cluster__SiloPort"] = siloPort.ToString(),
             ["Events__Cluster__PrimarySiloPort"] = siloPort.ToString(),
@@ -78,6 +79,18 @@ public sealed class PipelineFixture : IAsyncLifetime
         await WaitUntilReadyAsync();
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
         Client = new EventService.EventServiceClient(_channel);
+    }
+
+    /// <summary>Starts the silo again, with the same settings, after it stopped; waits until the Api is ready again.</summary>
+    public async Task RestartSiloAsync()
+    {
+        if (!Silo.HasExited)
+        {
+            throw new InvalidOperationException("The silo is still running: stop it first.");
+        }
+        await _processes[0].DisposeAsync();
+        _processes[0] = ProcessHost.Start("silo", "Silo", _siloEnvironment);
+        await WaitUntilReadyAsync();
     }
 
     /// <summary>
