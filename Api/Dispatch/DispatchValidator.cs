@@ -1,5 +1,7 @@
 using System.Globalization;
+using Events.Api.Security;
 using Events.Protos;
+using Google.Protobuf.Reflection;
 
 namespace Events.Api.Dispatch;
 
@@ -11,23 +13,40 @@ public static class DispatchValidator
 {
     public const string IncompleteEvent = "Incomplete event: the header and its deviceId are required";
 
-    /// <summary>The reason the batch is refused, or null when it is valid.</summary>
-    public static string? Validate(Events.Protos.Events batch)
+    private static readonly LimitsOptions Defaults = new();
+    private static readonly FieldDescriptor[] HeaderStrings =
+        Header.Descriptor.Fields.InDeclarationOrder().Where(f => f.FieldType == FieldType.String).ToArray();
+
+    /// <summary>The reason the batch is refused with the default limits, or null when it is valid.</summary>
+    public static string? Validate(Events.Protos.Events batch) => Validate(batch, Defaults);
+
+    /// <summary>The reason the batch is refused (INVALID_ARGUMENT), or null when it is valid.</summary>
+    public static string? Validate(Events.Protos.Events batch, LimitsOptions limits)
     {
         if (batch.Header is null || string.IsNullOrEmpty(batch.Header.DeviceId))
         {
             return IncompleteEvent;
         }
+        if (batch.Events_.Count > limits.MaxEventsPerBatch)
+        {
+            return $"The batch has {batch.Events_.Count} events, more than the limit of {limits.MaxEventsPerBatch}; split it";
+        }
+        if (batch.Header.DeviceId.Length > limits.MaxIdLength)
+        {
+            return $"header.deviceId is longer than {limits.MaxIdLength} characters";
+        }
+        foreach (var field in HeaderStrings)
+        {
+            if (((string)field.Accessor.GetValue(batch.Header)).Length > limits.MaxStringLength)
+            {
+                return $"header.{field.JsonName} is longer than {limits.MaxStringLength} characters";
+            }
+        }
         for (var i = 0; i < batch.Events_.Count; i++)
         {
-            var evt = batch.Events_[i];
-            if (string.IsNullOrEmpty(evt.Id))
+            if (Validate(batch.Events_[i], limits) is { } problem)
             {
-                return $"events[{i}]: id is required";
-            }
-            if (!TryParseTimestamp(evt.Timestamp, out _))
-            {
-                return $"events[{i}]: timestamp '{Shorten(evt.Timestamp)}' is not epoch milliseconds";
+                return $"events[{i}]: {problem}";
             }
         }
         return null;
@@ -36,6 +55,29 @@ public static class DispatchValidator
     /// <summary>Epoch milliseconds as decimal digits, as the original clients send them.</summary>
     public static bool TryParseTimestamp(string value, out long milliseconds) =>
         long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out milliseconds);
+
+    private static string? Validate(Event evt, LimitsOptions limits)
+    {
+        if (string.IsNullOrEmpty(evt.Id))
+        {
+            return "id is required";
+        }
+        if (evt.Id.Length > limits.MaxIdLength)
+        {
+            return $"id is longer than {limits.MaxIdLength} characters";
+        }
+        if (!TryParseTimestamp(evt.Timestamp, out _))
+        {
+            return $"timestamp '{Shorten(evt.Timestamp)}' is not epoch milliseconds";
+        }
+        if (evt.CurrentURL.Length > limits.MaxStringLength)
+        {
+            return $"currentURL is longer than {limits.MaxStringLength} characters";
+        }
+        // Bounds every nested params string at once, and unknown fields a newer client sent.
+        var size = evt.CalculateSize();
+        return size > limits.MaxEventBytes ? $"the event is {size} bytes, more than the limit of {limits.MaxEventBytes}" : null;
+    }
 
     private static string Shorten(string value) => value.Length <= 32 ? value : value[..32] + "...";
 }

@@ -48,8 +48,20 @@ public sealed class EventGrouper(TimeProvider time)
             // A clock running ahead on a device must not put events in the future.
             TimestampMs = Math.Min(timestamp, nowMs),
             CurrentUrl = evt.CurrentURL,
-            ParamsJson = payload is null ? "{}" : Json.Format(payload),
+            ParamsJson = payload is null ? UnknownParams(evt) : Json.Format(payload),
         };
+    }
+
+    /// <summary>
+    /// An event of a type this build does not know (a newer client's oneof number arrives as unknown fields) is kept
+    /// whole, so it can be replayed once the type is known: <c>{"rawEvent":"&lt;base64 protobuf&gt;"}</c>.
+    /// </summary>
+    private static string UnknownParams(Event evt)
+    {
+        var known = new Event { Id = evt.Id, Timestamp = evt.Timestamp, CurrentURL = evt.CurrentURL };
+        return evt.CalculateSize() == known.CalculateSize()
+            ? "{}"
+            : $"{{\"rawEvent\":\"{Convert.ToBase64String(evt.ToByteArray())}\"}}";
     }
 
     private static EventHeader ToHeader(Header h) => new()

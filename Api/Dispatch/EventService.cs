@@ -1,29 +1,38 @@
+using Events.Api.Security;
 using Events.Grains;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace Events.Api.Dispatch;
 
-/// <summary>The original wire contract: <c>/event.EventService/dispatch</c>.</summary>
+/// <summary>
+/// The original wire contract: <c>/event.EventService/dispatch</c>, bound by <see cref="DispatchMethodProvider"/>
+/// so that undecodable requests get INVALID_ARGUMENT rather than UNKNOWN.
+/// </summary>
 internal sealed class EventService(
     IGrainFactory grains,
     EventGrouper grouper,
     IOptions<DispatchOptions> options,
-    ILogger<EventService> logger) : Protos.EventService.EventServiceBase
+    IOptions<LimitsOptions> limits,
+    SecurityMetrics metrics,
+    TimeProvider time,
+    ILogger<EventService> logger)
 {
     public const string Source = "grpc";
     private static readonly Protos.Response Success = new() { Status = "SUCCESS" };
 
-    public override async Task<Protos.Response> dispatch(Protos.Events request, ServerCallContext context)
+    public async Task<Protos.Response> Dispatch(Protos.Events request, ServerCallContext context)
     {
-        if (DispatchValidator.Validate(request) is { } problem)
+        if (DispatchValidator.Validate(request, limits.Value) is { } problem)
         {
             DispatchLog.Refused(logger, request.Events_.Count, problem);
+            metrics.RefusedBatches.Add(1, new KeyValuePair<string, object?>("status", "invalid_argument"));
             throw new RpcException(new Status(StatusCode.InvalidArgument, problem));
         }
         var groups = grouper.Group(request, Source);
         if (groups.Count == 0)
         {
+            // An empty batch with a valid header: SUCCESS with nothing stored, as the original answered.
             return Success;
         }
         var timeout = options.Value.PublishTimeout;
@@ -32,6 +41,7 @@ internal sealed class EventService(
             // SUCCESS only once every group is confirmed by RabbitMQ.
             await Task.WhenAll(groups.Select(g => grains.GetGrain<IEventWorkerGrain>(g.EventName).PublishAsync(g)))
                 .WaitAsync(timeout, context.CancellationToken);
+            Flag(request);
             return Success;
         }
         catch (TimeoutException)
@@ -44,6 +54,22 @@ internal sealed class EventService(
         {
             DispatchLog.Failed(logger, request.Events_.Count, ex);
             throw new RpcException(new Status(StatusCode.Unavailable, "Events could not be stored; retry the batch"));
+        }
+    }
+
+    private void Flag(Protos.Events request)
+    {
+        var maxAge = limits.Value.OldEventAge;
+        var flags = BatchFlags.Inspect(request, time.GetUtcNow().ToUnixTimeMilliseconds(), maxAge);
+        if (flags.OldEvents > 0)
+        {
+            metrics.OldEvents.Add(flags.OldEvents);
+            SecurityLog.OldEvents(logger, flags.OldEvents, maxAge.TotalDays, DateTimeOffset.FromUnixTimeMilliseconds(flags.OldestMs), request.Header.DeviceId);
+        }
+        if (flags.UnknownEvents > 0)
+        {
+            metrics.UnknownEvents.Add(flags.UnknownEvents);
+            SecurityLog.UnknownEvents(logger, flags.UnknownEvents, request.Header.DeviceId);
         }
     }
 }

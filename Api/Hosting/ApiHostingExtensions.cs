@@ -1,6 +1,7 @@
 using System.Net;
 using Events.Api.Dispatch;
 using Events.Api.Operations;
+using Events.Api.Security;
 using Events.Api.Webhooks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
@@ -58,12 +59,14 @@ public static class ApiHostingExtensions
             .ValidateOnStart();
         builder.Services.AddWebhooks(configuration);
         builder.AddEventsOperations();
+        builder.AddEventsSecurity();
         return builder;
     }
 
     /// <summary>The gRPC service, the webhooks, and health, drain, metrics and the dashboard.</summary>
     public static WebApplication MapEventsApi(this WebApplication app)
     {
+        app.UseEventsSecurity();
         app.MapGrpcService<EventService>();
         app.MapWebhooks();
         app.MapEventsOperations();

@@ -25,6 +25,11 @@ internal static class WebhookParser
     /// <param name="nowMs">The receive time: events without a readable time get it, and none may be later.</param>
     public static WebhookParse Parse(WebhookProvider provider, ReadOnlyMemory<byte> body, Func<string, string?> header, long nowMs)
     {
+        // JsonDocument checks UTF-8 only when a string is read, which would throw from deep in the parse.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            return WebhookParse.Refused("the body is not valid UTF-8");
+        }
         JsonDocument document;
         try
         {
