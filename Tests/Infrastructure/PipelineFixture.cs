@@ -137,7 +137,8 @@ public sealed class PipelineFixture : IAsyncLifetime
         () => ClickHouse.ExecuteAsync($"SELECT count() FROM system.tables WHERE database = '{Database}' AND name = '{table}'"),
         count => count.Trim() == "1", TimeSpan.FromSeconds(30), _ => $"table {Database}.{table} was not created");
 
-    public string Logs() => string.Join('\n', _processes.Select(p => p.Tail()));
+    /// <summary>The last <paramref name="lines"/> lines of each process (a test may grep a whole run's).</summary>
+    public string Logs(int lines = 40) => string.Join('\n', _processes.Select(p => p.Tail(lines)));
 
     public async ValueTask DisposeAsync()
     {
