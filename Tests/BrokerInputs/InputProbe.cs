@@ -20,6 +20,11 @@ public static class InputProbe
     /// <summary>Per key: where each accepted message came from, as "exchange routing-key".</summary>
     public static ConcurrentDictionary<string, ConcurrentQueue<string>> Origins { get; } = new();
 
+    /// <summary>Keys whose consumer throws on every delivery while listed here (a store that is down), and its attempts.</summary>
+    public static ConcurrentDictionary<string, bool> Failing { get; } = new();
+
+    public static ConcurrentDictionary<string, int> Attempts { get; } = new();
+
     /// <summary>Keys whose messages the decoder refuses while listed here (a bug not fixed yet).</summary>
     public static ConcurrentDictionary<string, bool> Refusing { get; } = new();
 
@@ -69,6 +74,8 @@ public sealed class InputProbeGrain : Grain, IInputProbeGrain, IStreamSubscripti
     {
         public Task OnNextAsync(string item, StreamSequenceToken? token = null)
         {
+            InputProbe.Attempts.AddOrUpdate(key, 1, (_, n) => n + 1);
+            if (InputProbe.Failing.ContainsKey(key)) throw new InvalidOperationException($"input probe '{key}' is set to fail");
             InputProbe.Deliveries.GetOrAdd(key, _ => new()).Enqueue(streamNamespace);
             foreach (var line in item.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {

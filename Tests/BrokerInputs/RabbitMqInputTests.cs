@@ -42,6 +42,22 @@ public sealed class RabbitMqInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AMessageItsConsumerCannotStore_IsNotAcknowledged()
+    {
+        await StartAsync(input => input.RoutingKeys = ["#"]);
+        InputProbe.Failing[Key] = true;
+
+        await RabbitMqExchanges.PublishAsync(Exchange, "any", """["kept"]""");
+        await Eventually.Until(() => Task.FromResult(InputProbe.Attempts.GetValueOrDefault(Key)), n => n >= 2, Patience,
+            n => $"the consumer was tried {n} times");
+        await StopAsync();
+
+        Assert.Empty(InputProbe.ReceivedBy(Key));
+        Assert.Equal(1u, await RabbitMqQueues.ReadyCountAsync(Queue));
+        Assert.Empty(await RabbitMqExchanges.PeekAsync(DeadLetters));
+    }
+
+    [Fact]
     public async Task MessagesTheDecoderRefusesOrFailsOn_GoToTheDeadLetterQueueWithTheReason_AndTheNextMessageArrives()
     {
         await StartAsync(input => input.RoutingKeys = ["#"]);
