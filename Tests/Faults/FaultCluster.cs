@@ -36,6 +36,9 @@ internal sealed class FaultCluster : IAsyncDisposable
     public int HttpPort { get; } = LocalServices.FreeTcpPort();
     public Uri GrpcAddress => new($"http://127.0.0.1:{GrpcPort}");
     public ClickHouseQuery ClickHouse { get; } = new();
+
+    /// <summary>The silos' broker inputs, under names of this cluster's own (never the shared default queues).</summary>
+    public BrokerInputNames Inputs => new(QueuePrefix);
     public ProcessHost Silo(int index) => _silos[index] ?? throw new InvalidOperationException($"silo {index} is not running");
     public ProcessHost Api => _api ?? throw new InvalidOperationException("the Api is not running");
 
@@ -98,6 +101,7 @@ internal sealed class FaultCluster : IAsyncDisposable
             // Each flush is logged, so a test can tell which silo hosts a table's sink.
             ["Logging__LogLevel__Events.Grains.Sinks"] = "Debug",
         };
+        foreach (var (key, value) in Inputs.Environment()) environment[key] = value;
         foreach (var (key, value) in _siloSettings) environment[key] = value;
         var silo = ProcessHost.Start($"silo-{index}", "Silo", environment, LogFile($"silo-{index}"));
         _silos[index] = silo;
@@ -129,6 +133,10 @@ internal sealed class FaultCluster : IAsyncDisposable
         {
             ["Events__Api__GrpcPort"] = GrpcPort.ToString(),
             ["Events__Api__HttpPort"] = HttpPort.ToString(),
+            // What /readyz probes: the same services the silos use.
+            ["Events__RabbitMq__Port"] = LocalServices.RabbitMqPort.ToString(),
+            ["Events__ClickHouse__Port"] = LocalServices.ClickHousePort.ToString(),
+            ["Events__Postgres__ConnectionString"] = PostgresQuery.ConnectionString,
         }, LogFile("api"));
         return _api;
     }
@@ -196,6 +204,7 @@ internal sealed class FaultCluster : IAsyncDisposable
         await Attempt(() => ClickHouse.ExecuteAsync($"DROP DATABASE IF EXISTS `{Database}`"));
         await Attempt(() => PostgresQuery.DropSchemaAsync(Database));
         await Attempt(() => RabbitMqQueues.DeleteAsync(QueuePrefix, QueueCount));
+        await Attempt(Inputs.DeleteAsync);
         await Attempt(async () =>
         {
             // Orleans.Clustering.Redis keeps the membership table under "{ServiceId}/members/{ClusterId}".

@@ -28,7 +28,7 @@ internal static class ServiceScript
                 $"This fault test stops and starts {service}, but scripts/services.sh (EVENTS_DATA_DIR={DataDirectory}) did not start " +
                 $"the {service} it would use: '{status}'. Run the tests with ./events.sh test, or start a set of services of your own, e.g. " +
                 "EVENTS_DATA_DIR=/tmp/faults EVENTS_RABBITMQ_PORT=5680 EVENTS_RABBITMQ_MANAGEMENT_PORT=15680 EVENTS_REDIS_PORT=6390 " +
-                "EVENTS_CLICKHOUSE_HTTP_PORT=8130 scripts/services.sh start rabbitmq redis clickhouse, and run the tests with the same variables.");
+                "EVENTS_POSTGRES_PORT=5440 EVENTS_CLICKHOUSE_HTTP_PORT=8130 scripts/services.sh start, and run the tests with the same variables.");
         }
     }
 

@@ -23,6 +23,7 @@ public sealed class SiloCrashTests
         FaultScenario.Log($"killed silo-{victim} (kill -9), which hosted the event sink");
 
         // The survivor must read the dead silo's queues and host its sink; clients keep being answered meanwhile.
+        bool IsConsumingLine(string line) => line.Contains($"Consuming RabbitMQ queue {cluster.QueuePrefix}-", StringComparison.Ordinal);
         await scenario.WaitForLineAsync(survivor, mark, IsConsumingLine, TakeoverTimeout,
             $"{survivor.Name} consuming a queue of the killed silo");
         var queues = sinceKill.Elapsed;
@@ -33,23 +34,22 @@ public sealed class SiloCrashTests
         var takenOver = survivor.LinesSince(mark).Count(IsConsumingLine);
 
         var report = await scenario.FinishAsync("kill -9 of the silo hosting the event sink (2 silos, Redis membership)",
-            $"after the kill the survivor consumed {takenOver} more queues at {queues.TotalSeconds:0.0} s and flushed the event sink at {sink.TotalSeconds:0.0} s");
+            $"after the kill the survivor consumed {takenOver} more stream queues at {queues.TotalSeconds:0.0} s and flushed the event sink at {sink.TotalSeconds:0.0} s");
         await scenario.AssertNothingLostAsync(report);
         await scenario.AssertQueuesDrainedAsync();
         scenario.AssertNoUnserializableErrors();
     }
 
-    /// <summary>The index of the silo whose log shows the sink of <paramref name="table"/> flushing.</summary>
+    /// <summary>The index of the silo that flushes the sink of <paramref name="table"/> now.</summary>
     private static async Task<int> SinkHostAsync(FaultScenario scenario, string table)
     {
         var silos = new[] { scenario.Cluster.Silo(0), scenario.Cluster.Silo(1) };
-        var found = await Eventually.Until(
-            () => Task.FromResult(Array.FindIndex(silos, silo => silo.LinesSince(0).Any(line => IsFlushLine(line, table)))),
-            index => index >= 0, TimeSpan.FromSeconds(30), _ => $"no silo logged a flush of {table}.\n{scenario.Cluster.Logs()}");
-        return found;
+        var marks = silos.Select(silo => silo.LinesPrinted).ToArray();
+        int FlushingSinceMark() => Enumerable.Range(0, silos.Length)
+            .Where(i => silos[i].LinesSince(marks[i]).Any(line => IsFlushLine(line, table)))
+            .DefaultIfEmpty(-1).First();
+        return await Eventually.Until(() => Task.FromResult(FlushingSinceMark()), index => index >= 0, TimeSpan.FromSeconds(30), _ => $"no silo logged a flush of {table}.\n{scenario.Cluster.Logs()}");
     }
-
-    private static bool IsConsumingLine(string line) => line.Contains("Consuming RabbitMQ queue", StringComparison.Ordinal);
 
     private static bool IsFlushLine(string line, string table) =>
         line.Contains("Flushed ", StringComparison.Ordinal) && line.EndsWith($" rows to {table}", StringComparison.Ordinal);
