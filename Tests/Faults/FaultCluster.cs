@@ -4,9 +4,10 @@ using StackExchange.Redis;
 namespace Events.Tests.Faults;
 
 /// <summary>
-/// Real processes for a fault test: silos clustered through Redis and the Api, on free ports, isolated by their
-/// own cluster id, ClickHouse database, PostgreSQL schema and queue prefix. Silos and the Api can be killed, stopped and started again
-/// on the same ports. Disposing kills every process and removes what the test left in ClickHouse, PostgreSQL, RabbitMQ and Redis.
+/// Real processes for a fault test: silos clustered through Redis and the Api, on free ports, isolated by their own
+/// cluster id, ClickHouse database, PostgreSQL schema, queue prefix and broker input names. Silos and the Api can be
+/// killed, stopped and started again on the same ports. Disposing kills every process and removes what the test left
+/// in ClickHouse, PostgreSQL, RabbitMQ and Redis.
 /// </summary>
 internal sealed class FaultCluster : IAsyncDisposable
 {
@@ -16,10 +17,9 @@ internal sealed class FaultCluster : IAsyncDisposable
     private readonly (int SiloPort, int GatewayPort)[] _siloPorts;
     private readonly ProcessHost?[] _silos;
     private readonly List<ProcessHost> _exited = [];
-    private ProcessHost? _api;
-
     private readonly string _logDirectory;
     private readonly IReadOnlyDictionary<string, string> _siloSettings;
+    private ProcessHost? _api;
 
     private FaultCluster(int silos, string logDirectory, IReadOnlyDictionary<string, string> siloSettings)
     {
@@ -39,6 +39,7 @@ internal sealed class FaultCluster : IAsyncDisposable
 
     /// <summary>The silos' broker inputs, under names of this cluster's own (never the shared default queues).</summary>
     public BrokerInputNames Inputs => new(QueuePrefix);
+
     public ProcessHost Silo(int index) => _silos[index] ?? throw new InvalidOperationException($"silo {index} is not running");
     public ProcessHost Api => _api ?? throw new InvalidOperationException("the Api is not running");
 
