@@ -35,6 +35,9 @@ internal sealed record BenchOptions
             --async-clients N            clients of the async-insert path (32)
             --async-batch N              rows per async insert (100)
             --rabbitmq-in-flight N       unconfirmed publishes at once (256)
+          a quiet machine:
+            --wait-for-load L            first wait until the 1-minute load average is below L (off)
+            --wait-max S                 ... for at most S seconds, then run anyway and say so (1200)
           processes and output:
             --run-dir DIR                pid files of ./events.sh (EVENTS_DATA_DIR/run)
             --silo-pid PID, --api-pid PID   measure these processes (repeatable for silos)
@@ -67,6 +70,9 @@ internal sealed record BenchOptions
     public int AsyncClients { get; init; } = 32;
     public int AsyncBatch { get; init; } = 100;
     public int RabbitMqInFlight { get; init; } = 256;
+
+    public double? WaitForLoad { get; init; }
+    public TimeSpan WaitMax { get; init; } = TimeSpan.FromSeconds(1200);
 
     public string? RunDir { get; init; }
     public IReadOnlyList<int> SiloPids { get; init; } = [];
@@ -116,6 +122,8 @@ internal sealed record BenchOptions
             AsyncClients = reader.Int("--async-clients", defaults.AsyncClients, 1),
             AsyncBatch = reader.Int("--async-batch", defaults.AsyncBatch, 1),
             RabbitMqInFlight = reader.Int("--rabbitmq-in-flight", defaults.RabbitMqInFlight, 1),
+            WaitForLoad = reader.OptionalDouble("--wait-for-load"),
+            WaitMax = reader.Seconds("--wait-max", defaults.WaitMax, 0),
             RunDir = reader.OptionalText("--run-dir", DefaultRunDir()),
             SiloPids = reader.Ints("--silo-pid"),
             ApiPid = reader.OptionalLong("--api-pid") is { } api ? (int)api : null,

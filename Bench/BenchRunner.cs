@@ -17,6 +17,7 @@ internal static class BenchRunner
 {
     public static async Task<int> RunAsync(BenchOptions options, CancellationToken cancellationToken)
     {
+        await WaitForQuietAsync(options, cancellationToken);
         var runId = "b" + Guid.NewGuid().ToString("N")[..9];
         var kinds = EventKind.Select(options.Types);
         var batches = new BatchFactory(runId, kinds, options.BatchSize, options.Clients);
@@ -69,9 +70,9 @@ internal static class BenchRunner
         }
         if (options.References.Contains("rabbitmq"))
         {
-            var bytes = (int)Math.Clamp(main.RabbitMqMessageBytes ?? EstimateMessageBytes(batches, main), 256, 16_000_000);
+            var bytes = (int)Math.Clamp(main.RabbitmqMessageBytes ?? EstimateMessageBytes(batches, main), 256, 16_000_000);
             Console.WriteLine($"reference (b): raw RabbitMQ publish with confirms, {bytes:N0}-byte messages, for {options.ReferenceDuration.TotalSeconds:0} s");
-            results[RabbitMqConfirmReference.Name] = await RabbitMqConfirmReference.RunAsync(options, runId, bytes, main.EventsPerRabbitMqMessage);
+            results[RabbitMqConfirmReference.Name] = await RabbitMqConfirmReference.RunAsync(options, runId, bytes, main.EventsPerRabbitmqMessage);
         }
         if (options.References.Contains("async"))
         {
@@ -91,7 +92,24 @@ internal static class BenchRunner
         var sample = batches.Create(0);
         var rows = new EventRows(batches.Kinds, ["event_id", "event_name", "event_timestamp", "current_url", "event_params"]);
         var perEvent = rows.JsonEachRow(sample).Length / (double)sample.Count + 64;
-        return (main.EventsPerRabbitMqMessage ?? 100) * perEvent;
+        return (main.EventsPerRabbitmqMessage ?? 100) * perEvent;
+    }
+
+    /// <summary>Figures taken while other work shares the two cores say little: optionally wait for a quiet moment.</summary>
+    private static async Task WaitForQuietAsync(BenchOptions options, CancellationToken cancellationToken)
+    {
+        if (options.WaitForLoad is not { } threshold) return;
+        var deadline = DateTime.UtcNow + options.WaitMax;
+        while (MachineFacts.LoadAverage().FirstOrDefault() is var load && load >= threshold)
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                Console.WriteLine($"  load average still {load:0.00} after {options.WaitMax.TotalSeconds:0} s: running anyway (the results record the load)");
+                return;
+            }
+            Console.WriteLine($"  waiting for a quiet machine: load average {load:0.00} >= {threshold:0.00}");
+            await Task.Delay(TimeSpan.FromSeconds(15), cancellationToken);
+        }
     }
 
     /// <summary>Fails early, saying what to start, when the cluster or ClickHouse does not answer.</summary>

@@ -27,13 +27,16 @@ internal sealed record PhaseResult
     public bool Drained { get; init; }
     public double? DrainLagSeconds { get; init; }
     public long RowsStored { get; init; }
+
+    /// <summary>Events earlier phases accepted that were not queryable yet when this one started (their drain timed out).</summary>
+    public long UndrainedAtStart { get; init; }
     public required FreshnessResult Freshness { get; init; }
     public IReadOnlyDictionary<string, TableInsertFigures> TableInserts { get; init; } = new Dictionary<string, TableInsertFigures>();
-    public IReadOnlyDictionary<string, long> ClickHouseServerCounters { get; init; } = new Dictionary<string, long>();
-    public double? EventsPerRabbitMqMessage { get; init; }
-    public long? RabbitMqMessagesPublished { get; init; }
-    public double? RabbitMqMessageBytes { get; init; }
-    public long? RabbitMqPeakBacklogMessages { get; init; }
-    public string? RabbitMqError { get; init; }
+    public IReadOnlyDictionary<string, long> ClickhouseServerCounters { get; init; } = new Dictionary<string, long>();
+    public double? EventsPerRabbitmqMessage { get; init; }
+    public long? RabbitmqMessagesPublished { get; init; }
+    public double? RabbitmqMessageBytes { get; init; }
+    public long? RabbitmqPeakBacklogMessages { get; init; }
+    public string? RabbitmqError { get; init; }
     public IReadOnlyDictionary<string, ProcessFigures> Processes { get; init; } = new Dictionary<string, ProcessFigures>();
 }

@@ -13,10 +13,14 @@ internal sealed class PhaseRunner(BenchContext context)
     /// <summary>The broker refreshes its management figures every 5 s; reading later than this after the load sees them final.</summary>
     private static readonly TimeSpan BrokerStatsDelay = TimeSpan.FromSeconds(6);
 
+    /// <summary>Events an earlier phase had accepted but not yet stored when its drain timed out: they still arrive.</summary>
+    private long _carriedOver;
+
     public async Task<PhaseResult> RunAsync(PhasePlan plan, CancellationToken cancellationToken)
     {
         var options = context.Options;
         var recorder = new DispatchRecorder();
+        var carriedOver = _carriedOver;
         await using var freshness = new FreshnessProbe(context.ClickHouse, options.Database, options.Table, options.FreshnessPerSecond);
         var rowsAtStart = await context.Tables.RowsAsync(options.Table, cancellationToken);
         var queuesAtStart = await context.Queues.SnapshotAsync();
@@ -65,22 +69,26 @@ internal sealed class PhaseRunner(BenchContext context)
             Drained = drain.Drained,
             DrainLagSeconds = drain.LagSeconds is { } lag ? Math.Round(lag, 2) : null,
             RowsStored = drain.Stored,
+            UndrainedAtStart = carriedOver,
             Freshness = fresh,
             TableInserts = TableInserts.Between(window.Tables, tablesEnd, windowSeconds),
-            ClickHouseServerCounters = ClickHouseServerCounters.Between(window.Counters, countersEnd),
-            EventsPerRabbitMqMessage = published > 0 ? Math.Round(recorder.AcceptedTotal / (double)published.Value, 1) : null,
-            RabbitMqMessagesPublished = published,
-            RabbitMqMessageBytes = progress.MessageBytes is { } bytes ? Math.Round(bytes, 0) : null,
-            RabbitMqPeakBacklogMessages = progress.PeakBacklog,
-            RabbitMqError = context.Queues.LastError,
+            ClickhouseServerCounters = ClickHouseServerCounters.Between(window.Counters, countersEnd),
+            EventsPerRabbitmqMessage = published > 0 ? Math.Round(recorder.AcceptedTotal / (double)published.Value, 1) : null,
+            RabbitmqMessagesPublished = published,
+            RabbitmqMessageBytes = progress.MessageBytes is { } bytes ? Math.Round(bytes, 0) : null,
+            RabbitmqPeakBacklogMessages = progress.PeakBacklog,
+            RabbitmqError = context.Queues.LastError,
             Processes = context.Processes.Between(window.Processes, processesEnd),
         };
     }
 
-    /// <summary>Waits until the table holds every event accepted in the phase (warm-up included), or the drain timeout.</summary>
+    /// <summary>
+    /// Waits until the table holds every event accepted in the phase (warm-up included) and whatever an earlier phase
+    /// left undrained, or the drain timeout.
+    /// </summary>
     private async Task<DrainResult> DrainAsync(DispatchRecorder recorder, long rowsAtStart, CancellationToken cancellationToken)
     {
-        var target = recorder.AcceptedTotal;
+        var target = recorder.AcceptedTotal + _carriedOver;
         var deadline = Stopwatch.GetTimestamp() + (long)(context.Options.DrainTimeout.TotalSeconds * Stopwatch.Frequency);
         while (true)
         {
@@ -88,11 +96,13 @@ internal sealed class PhaseRunner(BenchContext context)
             var now = Stopwatch.GetTimestamp();
             if (stored >= target)
             {
+                _carriedOver = 0;
                 return new DrainResult(true, Stopwatch.GetElapsedTime(recorder.MeasureUntil, now).TotalSeconds, stored, now);
             }
             if (now > deadline)
             {
                 Console.WriteLine($"  drain: {stored:N0} of {target:N0} accepted events queryable after {context.Options.DrainTimeout.TotalSeconds:0} s");
+                _carriedOver = target - stored;
                 return new DrainResult(false, null, stored, now);
             }
             await Task.Delay(100, cancellationToken);

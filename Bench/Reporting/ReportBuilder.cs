@@ -26,7 +26,7 @@ internal static class ReportBuilder
             PeakDispatchP99Ms = main.DispatchLatencyMs.P99,
             RowsPerInsert = table?.RowsPerInsert,
             InsertsPerSecPerTable = table?.InsertsPerSec,
-            EventsPerRabbitmqMessage = main.EventsPerRabbitMqMessage,
+            EventsPerRabbitmqMessage = main.EventsPerRabbitmqMessage,
             SiloPeakRssMb = main.Processes.Where(p => p.Key.StartsWith("silo", StringComparison.Ordinal)).Max(p => p.Value.PeakRssMb),
             ApiPeakRssMb = main.Processes.GetValueOrDefault("api")?.PeakRssMb,
             FailedCalls = main.FailedCalls + (halfRate?.FailedCalls ?? 0),
