@@ -5,8 +5,11 @@ public sealed class PublisherOptions
 {
     public const string Section = "Events:Publisher";
 
-    /// <summary>Streams per table; more lets the sink take more messages at once. Default 32.</summary>
-    public int ShardsPerTable { get; set; } = 32;
+    /// <summary>
+    /// Streams per table. Orleans delivers one message per stream at a time and a delivery waits for its flush,
+    /// so a sink drains at most this many messages per flush interval. Default 256 (BENCHMARKS.md).
+    /// </summary>
+    public int ShardsPerTable { get; set; } = 256;
 
     /// <summary>Messages being confirmed at once per table on one silo. Default 4.</summary>
     public int MaxInFlightPerTable { get; set; } = 4;
