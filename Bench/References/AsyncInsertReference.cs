@@ -52,22 +52,13 @@ internal static class AsyncInsertReference
             })));
             var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             var stored = await table.RowsAsync();
-            return new ReferenceResult(Name, what)
+            return ReferenceResult.RowsStored(Name, what, seconds, stored, latency, new Dictionary<string, object?>
             {
-                Seconds = Math.Round(seconds, 2),
-                Units = stored,
-                UnitsPerSec = Math.Round(stored / seconds, 0),
-                EventsPerSec = Math.Round(stored / seconds, 0),
-                CallLatencyMs = Percentiles.FromMicros(latency),
-                Failures = failures,
-                Details = new Dictionary<string, object?>
-                {
-                    ["inserts"] = latency.TotalCount,
-                    ["rows_acknowledged"] = written,
-                    ["last_error"] = lastError,
-                    ["columns_defaulted"] = rows.Defaulted,
-                },
-            };
+                ["inserts"] = latency.TotalCount,
+                ["rows_acknowledged"] = written,
+                ["last_error"] = lastError,
+                ["columns_defaulted"] = rows.Defaulted,
+            }) with { Failures = failures };
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

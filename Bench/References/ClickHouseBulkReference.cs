@@ -50,21 +50,13 @@ internal static class ClickHouseBulkReference
             }
             var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             var stored = await table.RowsAsync();
-            return new ReferenceResult(Name, what)
+            return ReferenceResult.RowsStored(Name, what, seconds, stored, latency, new Dictionary<string, object?>
             {
-                Seconds = Math.Round(seconds, 2),
-                Units = stored,
-                UnitsPerSec = Math.Round(stored / seconds, 0),
-                EventsPerSec = Math.Round(stored / seconds, 0),
-                CallLatencyMs = Percentiles.FromMicros(latency),
-                Details = new Dictionary<string, object?>
-                {
-                    ["inserts"] = latency.TotalCount,
-                    ["rows_per_insert"] = pool.Count,
-                    ["rows_reported_written"] = written,
-                    ["columns_defaulted"] = rows.Defaulted,
-                },
-            };
+                ["inserts"] = latency.TotalCount,
+                ["rows_per_insert"] = pool.Count,
+                ["rows_reported_written"] = written,
+                ["columns_defaulted"] = rows.Defaulted,
+            });
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
