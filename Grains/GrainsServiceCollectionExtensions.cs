@@ -22,6 +22,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<RoutingOptions>, PipelineOptionsValidator>();
         services.AddSingleton<IValidateOptions<PublisherOptions>, PipelineOptionsValidator>();
         services.AddSingleton<IValidateOptions<Sinks.SinkOptions>, PipelineOptionsValidator>();
+        services.AddOptions<Sinks.SinkWatchdogOptions>().Bind(configuration.GetSection(Sinks.SinkWatchdogOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Sinks.SinkWatchdogOptions>, Sinks.SinkWatchdogOptionsValidator>();
         services.AddSingleton(sp => new RoutingTable(sp.GetRequiredService<IOptions<RoutingOptions>>().Value.Rules));
         services.AddSingleton<ISinkStreamSender, StreamProviderSender>();
         services.AddSingleton<ITablePublisher, TablePublisher>();

@@ -21,12 +21,14 @@ internal sealed class TableSinkGrain(
     ITableWriter writer,
     IDeadLetterSink deadLetters,
     IOptions<SinkOptions> options,
+    IOptions<SinkWatchdogOptions> watchdogOptions,
     ILogger<TableSinkGrain> logger)
-    : Grain, ITableSinkGrain, IAsyncObserver<SinkBatch>, IStreamSubscriptionObserver
+    : Grain, ITableSinkGrain, IAsyncObserver<SinkBatch>, IStreamSubscriptionObserver, IRemindable
 {
     private readonly FlushBuffer<TableRow> _buffer = new(options.Value.MaxRows);
     private TableSchema _table = null!;
     private TableFlusher _flusher = null!;
+    private SinkWatchdog _watchdog = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -34,6 +36,7 @@ internal sealed class TableSinkGrain(
         _flusher = new TableFlusher(_table, writer, deadLetters, options.Value, logger);
         var interval = options.Value.FlushInterval;
         this.RegisterGrainTimer(OnFlushTimerAsync, new GrainTimerCreationOptions(interval, interval) { Interleave = true });
+        _watchdog = SinkWatchdog.For(this, _table.Name, watchdogOptions.Value, logger);
         return Task.CompletedTask;
     }
 
@@ -53,6 +56,7 @@ internal sealed class TableSinkGrain(
         {
             return;
         }
+        _watchdog.RowsArrived();
         var written = _buffer.Add(rows);
         if (_buffer.HasSealed)
         {
@@ -75,6 +79,9 @@ internal sealed class TableSinkGrain(
         SinkLog.StreamError(logger, _table.Name, ex);
         return Task.CompletedTask;
     }
+
+    /// <summary>The watchdog's reminder (<see cref="SinkWatchdog"/>): brings the sink back after its silo died.</summary>
+    public Task ReceiveReminder(string reminderName, TickStatus status) => _watchdog.OnTickAsync(reminderName, FlushAsync);
 
     private Task OnFlushTimerAsync(CancellationToken cancellationToken)
     {

@@ -35,6 +35,7 @@ public static class SiloHostingExtensions
         builder.UseOrleans(silo =>
         {
             silo.UseCluster(cluster);
+            silo.UseSinkReminders(cluster);
             silo.AddRabbitMqStreams(SinkStreams.ProviderName, streams =>
             {
                 streams.ConfigureRabbitMq(options => options.Bind(configuration.GetSection("Events:RabbitMq")));
