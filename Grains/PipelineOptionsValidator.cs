@@ -23,6 +23,7 @@ internal sealed class PipelineOptionsValidator(TableCatalog catalog)
         // A delivery waits for its flush; it must finish well inside Orleans' 30 s call timeout.
         (options.FlushInterval <= TimeSpan.Zero || options.FlushInterval > TimeSpan.FromSeconds(10),
             "Events:Sink:FlushInterval must be between 0 and 10 seconds."),
+        (options.MessagesPerDelivery is < 1 or > 1024, "Events:Sink:MessagesPerDelivery must be between 1 and 1024."),
         (options.MaxRejectedRetries is < 0 or > 10, "Events:Sink:MaxRejectedRetries must be between 0 and 10."),
         (options.RejectedRetryDelay < TimeSpan.Zero || options.RejectedRetryDelay > TimeSpan.FromSeconds(5),
             "Events:Sink:RejectedRetryDelay must be between 0 and 5 seconds.")));

@@ -15,6 +15,13 @@ public sealed class SinkOptions
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// Messages of one stream handed to the sink in one delivery (Orleans' <c>BatchContainerBatchSize</c>).
+    /// A stream has one delivery in flight and a delivery waits for its flush, so without this a sink drains
+    /// one message per stream per flush and falls behind whenever messages are small. Default 32.
+    /// </summary>
+    public int MessagesPerDelivery { get; set; } = 32;
+
+    /// <summary>
     /// A row its table refuses is tried alone this many more times before it is dead-lettered (the original
     /// service's limit was two). Transient errors are not counted: they are retried without limit.
     /// </summary>

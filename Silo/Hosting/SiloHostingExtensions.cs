@@ -1,12 +1,14 @@
 using System.Net;
 using Events.Grains;
 using Events.Grains.Publishing;
+using Events.Grains.Sinks;
 using Events.Silo.BrokerInputs;
 using Events.Silo.ClickHouse;
 using Events.Silo.HttpApi;
 using Events.Silo.Postgres;
 using Events.Silo.Sinks;
 using Events.Streaming.RabbitMQ;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using StackExchange.Redis;
@@ -41,6 +43,8 @@ public static class SiloHostingExtensions
                 streams.ConfigureRabbitMq(options => options.Bind(configuration.GetSection("Events:RabbitMq")));
                 // Sinks subscribe implicitly by stream namespace: no pub-sub store needed.
                 streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
+                streams.ConfigurePullingAgent(agent => agent.Configure<IOptions<SinkOptions>>(
+                    (options, sink) => options.BatchContainerBatchSize = sink.Value.MessagesPerDelivery));
             });
             silo.AddDashboard();
         });

@@ -137,10 +137,76 @@ public sealed class RabbitMqStreamProviderTests : IAsyncLifetime
         Assert.Contains("HostName", message);
     }
 
+    [Fact]
+    public async Task WaitingMessages_ReachABatchConsumer_InOneDelivery_AndAreAcknowledgedAfterIt()
+    {
+        _queueCount = 1;
+        var cluster = await StartAsync(messagesPerDelivery: 8);
+        var key = $"{_prefix}-batched";
+        var gate = BatchProbe.Gates[key] = new TaskCompletionSource();
+
+        var waiting = await PileUpBehindAHeldDeliveryAsync(cluster, key, behind: 20);
+        BatchProbe.Gates.TryRemove(key, out _);
+        gate.SetResult();
+
+        await Eventually.Until(() => Task.FromResult(BatchProbe.DeliveriesOf(key).Sum(d => d.Length)), n => n >= 21,
+            TimeSpan.FromSeconds(30), n => $"received {n} of 21 messages");
+        var deliveries = BatchProbe.DeliveriesOf(key);
+        Assert.Equal(waiting, deliveries.SelectMany(d => d).ToList());
+        // The held delivery, then the 20 that waited behind it in at most 8 per delivery.
+        Assert.InRange(deliveries.Count, 4, 6);
+        Assert.Equal(8, deliveries.Max(d => d.Length));
+        await Eventually.Until(() => Task.FromResult(_reads.Unreported()), count => count == 0,
+            TimeSpan.FromSeconds(10), count => $"the agent has not reported {count} delivered messages");
+        await Eventually.Until(async () => { await StopAsync(); return await RabbitMqQueues.ReadyCountAsync(_prefix, _queueCount); },
+            count => count == 0, TimeSpan.FromSeconds(10), count => $"{count} messages were never acknowledged");
+    }
+
+    [Fact]
+    public async Task FailingBatchedDelivery_AcknowledgesNoneOfItsMessages()
+    {
+        _queueCount = 1;
+        var cluster = await StartAsync(messagesPerDelivery: 8);
+        var key = $"{_prefix}-batch-failing";
+        var gate = BatchProbe.Gates[key] = new TaskCompletionSource();
+        BatchProbe.FailingBatches[key] = true;
+
+        await PileUpBehindAHeldDeliveryAsync(cluster, key, behind: 10);
+        BatchProbe.Gates.TryRemove(key, out _);
+        gate.SetResult();
+        await Eventually.Until(() => Task.FromResult(BatchProbe.AttemptsOf(key).Count(n => n > 1)), n => n >= 2,
+            TimeSpan.FromSeconds(30), n => $"the batched delivery was tried {n} times");
+        await StopAsync();
+
+        // The held single message may have been acknowledged; none of the ten behind it may have been.
+        Assert.Equal([$"{key}#0"], BatchProbe.DeliveriesOf(key).SelectMany(d => d));
+        Assert.InRange(await RabbitMqQueues.ReadyCountAsync(_prefix, _queueCount), 10u, 11u);
+    }
+
+    /// <summary>
+    /// Publishes one message and holds its delivery at the probe's gate, then publishes <paramref name="behind"/>
+    /// more, one per message, and waits until the agent has read them all into its cache. Returns every item in order.
+    /// </summary>
+    private async Task<List<string>> PileUpBehindAHeldDeliveryAsync(InProcessTestCluster cluster, string key, int behind)
+    {
+        var producer = cluster.Client.GetGrain<IStreamProducerGrain>(0);
+        var items = Items(key, behind + 1);
+        await producer.PublishAsync(BatchProbe.Namespace, key, [items[0]]);
+        await Eventually.Until(() => Task.FromResult(BatchProbe.AttemptsOf(key).Count), n => n >= 1,
+            TimeSpan.FromSeconds(30), _ => "the first message was never delivered");
+        foreach (var item in items.Skip(1))
+        {
+            await producer.PublishAsync(BatchProbe.Namespace, key, [item]);
+        }
+        await Eventually.Until(() => Task.FromResult(_reads.Reads().Sum(r => r.Messages)), n => n >= behind + 1,
+            TimeSpan.FromSeconds(30), n => $"the agent read {n} of {behind + 1} messages");
+        return items;
+    }
+
     private static List<string> Items(string key, int count) => Enumerable.Range(0, count).Select(i => $"{key}#{i}").ToList();
 
     private async Task<InProcessTestCluster> StartAsync(int? port = null, TimeSpan? maxEventDeliveryTime = null,
-        Action<RabbitMqStreamOptions>? configure = null)
+        Action<RabbitMqStreamOptions>? configure = null, int messagesPerDelivery = 1)
     {
         var builder = new InProcessTestClusterBuilder(1);
         var queueCount = _queueCount;
@@ -161,6 +227,7 @@ public sealed class RabbitMqStreamProviderTests : IAsyncLifetime
             {
                 streams.ConfigurePullingAgent(ob => ob.Configure(options => options.MaxEventDeliveryTime = limit));
             }
+            streams.ConfigurePullingAgent(ob => ob.Configure(options => options.BatchContainerBatchSize = messagesPerDelivery));
         }));
         _cluster = builder.Build();
         await _cluster.DeployAsync();

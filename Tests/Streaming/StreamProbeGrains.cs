@@ -23,13 +23,17 @@ public static class StreamProbe
 public interface IStreamProducerGrain : IGrainWithIntegerKey
 {
     Task PublishAsync(string key, List<string> items);
+
+    Task PublishAsync(string streamNamespace, string key, List<string> items);
 }
 
 public sealed class StreamProducerGrain : Grain, IStreamProducerGrain
 {
     // One call, one stream message carrying every item.
-    public Task PublishAsync(string key, List<string> items) =>
-        this.GetStreamProvider(StreamProbe.Provider).GetStream<string>(StreamProbe.Namespace, key).OnNextBatchAsync(items);
+    public Task PublishAsync(string key, List<string> items) => PublishAsync(StreamProbe.Namespace, key, items);
+
+    public Task PublishAsync(string streamNamespace, string key, List<string> items) =>
+        this.GetStreamProvider(StreamProbe.Provider).GetStream<string>(streamNamespace, key).OnNextBatchAsync(items);
 }
 
 public interface IStreamProbeGrain : IGrainWithStringKey;
