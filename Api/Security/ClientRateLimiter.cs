@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace Events.Api.Security;
 
-/// <summary>A token bucket per client (its API key's client id, else its address) over dispatch and the webhooks.</summary>
+/// <summary>
+/// A token bucket per client (its API key's client id, else its address) over dispatch and the webhooks, at the client's
+/// own rate when <c>Events:RateLimit:Clients</c> names it, else the default.
+/// </summary>
 internal static class ClientRateLimiter
 {
     public static void Configure(RateLimiterOptions limiter, RateLimitOptions options)
@@ -15,12 +18,14 @@ internal static class ClientRateLimiter
             {
                 return RateLimitPartition.GetNoLimiter("unlimited");
             }
-            var client = context.Items[ProtectedPaths.ClientItem] as string
-                ?? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-            return RateLimitPartition.GetTokenBucketLimiter(client, _ => new TokenBucketRateLimiterOptions
+            var client = context.Items[ProtectedPaths.ClientItem] as string;
+            var (requestsPerSecond, burst) = options.For(client);
+            // Prefixed so that a client id can never share a bucket with an address.
+            var partition = client is not null ? "key:" + client : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
             {
-                TokenLimit = options.Burst,
-                TokensPerPeriod = options.RequestsPerSecond,
+                TokenLimit = burst,
+                TokensPerPeriod = requestsPerSecond,
                 ReplenishmentPeriod = TimeSpan.FromSeconds(1),
                 QueueLimit = 0,
                 AutoReplenishment = true,

@@ -29,7 +29,7 @@ public static class SecurityHostingExtensions
 
         var auth = Load<AuthOptions>(builder.Configuration, AuthOptions.Section);
         var rate = Load<RateLimitOptions>(builder.Configuration, RateLimitOptions.Section);
-        var problems = auth.Problems().Concat(rate.Problems()).ToList();
+        var problems = auth.Problems().Concat(rate.Problems(auth)).ToList();
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", problems));

@@ -5,8 +5,9 @@ using Grpc.Net.Client;
 namespace Events.Tests.Security;
 
 /// <summary>
-/// The pipeline with API keys required (two active keys for "mobile", one for "web"), a small per-client rate limit,
-/// the Branch webhook and the WebEngage forwarder's key configured: secrets the logs must never show.
+/// The pipeline with API keys required (two active keys for "mobile", one for "web"), a small default rate limit with
+/// two clients at rates of their own ("bulk" a larger burst, "trickle" a smaller one), the Branch webhook and the
+/// WebEngage forwarder's key configured: secrets the logs must never show.
 /// </summary>
 public sealed class AuthFixture : IAsyncLifetime
 {
@@ -17,7 +18,14 @@ public sealed class AuthFixture : IAsyncLifetime
     public const string ForwarderKey = "forwarder-key-1e2d3c4b5a69";
     public const int Burst = 20;
 
-    public static IReadOnlyList<string> Secrets { get; } = [MobileOldKey, MobileNewKey, WebKey, BranchToken, ForwarderKey];
+    // Clients with a rate of their own (Events:RateLimit:Clients), and one more on the default.
+    public const string BulkKey = "bulk-key-4c3b2a19f8e7d6c5";
+    public const int BulkBurst = 60;
+    public const string TrickleKey = "trickle-key-8e7f6a5b4c3d2e1f";
+    public const int TrickleBurst = 3;
+    public const string PlainKey = "plain-key-2b3c4d5e6f7a8b9c";
+
+    public static IReadOnlyList<string> Secrets { get; } = [MobileOldKey, MobileNewKey, WebKey, BranchToken, ForwarderKey, BulkKey, TrickleKey, PlainKey];
 
     public PipelineFixture Pipeline { get; } = new();
     public HttpClient Http { get; private set; } = null!;
@@ -36,6 +44,12 @@ public sealed class AuthFixture : IAsyncLifetime
         api["Events__RateLimit__Enabled"] = "true";
         api["Events__RateLimit__RequestsPerSecond"] = "1";
         api["Events__RateLimit__Burst"] = Burst.ToString();
+        api["Events__Auth__Keys__bulk__0"] = BulkKey;
+        api["Events__Auth__Keys__trickle__0"] = TrickleKey;
+        api["Events__Auth__Keys__plain__0"] = PlainKey;
+        api["Events__RateLimit__Clients__bulk__Burst"] = BulkBurst.ToString();
+        api["Events__RateLimit__Clients__trickle__Burst"] = TrickleBurst.ToString();
+        api["Events__RateLimit__Clients__trickle__RequestsPerSecond"] = "1";
         api["Events__Webhooks__Branch__Token"] = BranchToken;
         api["Logging__LogLevel__Events"] = "Debug";
         Pipeline.SiloEnvironment["Events__HttpApi__Targets__webengage_api__Url"] = "http://127.0.0.1:9/";
