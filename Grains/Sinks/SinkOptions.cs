@@ -6,10 +6,10 @@ public sealed class SinkOptions
     public const string Section = "Events:Sink";
 
     /// <summary>
-    /// Flush as soon as this many rows wait. ClickHouse wants thousands of rows per insert
-    /// and about one insert per second per table. Default 10,000.
+    /// Flush as soon as this many rows wait. ClickHouse wants thousands of rows per insert and about one insert
+    /// per second per table, so below this rate per table the timer decides: one insert per interval. Default 100,000.
     /// </summary>
-    public int MaxRows { get; set; } = 10_000;
+    public int MaxRows { get; set; } = 100_000;
 
     /// <summary>Flush rows that have waited this long, whatever their count. Default 1 s.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
