@@ -11,4 +11,11 @@ internal enum WebhookAuth
 
     /// <summary>Shopify: base64 HMAC-SHA256 of the raw body with the app's secret, in <c>X-Shopify-Hmac-Sha256</c>.</summary>
     ShopifyHmac,
+
+    /// <summary>
+    /// A sender that can sign (configured with <c>SigningSecret</c> instead of <c>Token</c>): HMAC-SHA256 over the signed
+    /// time and the raw body in <c>X-Webhook-Signature</c> (<see cref="TimestampedSignatures"/>). Requests outside the
+    /// tolerance are refused, and each signature is accepted once.
+    /// </summary>
+    TimestampedHmac,
 }

@@ -12,6 +12,7 @@ namespace Events.Api.Webhooks;
 internal sealed class WebhookHandler(
     IGrainFactory grains,
     WebhookOptions options,
+    WebhookReplays replays,
     IOptions<DispatchOptions> dispatch,
     TimeProvider time,
     ILogger<WebhookHandler> logger)
@@ -42,16 +43,44 @@ internal sealed class WebhookHandler(
         }
 
         // Signatures over headers and the raw body are checked before the body is parsed.
+        var auth = options.AuthFor(provider);
         var headerToken = request.Headers[TokenHeader].FirstOrDefault() ?? request.Query[TokenQuery].FirstOrDefault();
-        var bodyTokens = provider.BodyTokenPath is not null && headerToken is null;
-        if (provider.Auth == WebhookAuth.ShopifyHmac
-                ? !WebhookSignatures.ShopifyHmacMatches(body, request.Headers[ShopifySignatureHeader].FirstOrDefault(), credential)
-                : !bodyTokens && !WebhookSignatures.TokenMatches(headerToken, credential))
-        {
-            return Unauthorized(provider, context);
-        }
-
+        var bodyTokens = auth == WebhookAuth.SharedToken && provider.BodyTokenPath is not null && headerToken is null;
         var now = time.GetUtcNow();
+        switch (auth)
+        {
+            case WebhookAuth.ShopifyHmac when !WebhookSignatures.ShopifyHmacMatches(body, request.Headers[ShopifySignatureHeader].FirstOrDefault(), credential):
+            case WebhookAuth.SharedToken when !bodyTokens && !WebhookSignatures.TokenMatches(headerToken, credential):
+                return Unauthorized(provider, context);
+            case WebhookAuth.TimestampedHmac:
+                if (!TimestampedSignatures.TryVerify(body, request.Headers[TimestampedSignatures.Header].FirstOrDefault(), credential, out var signedAt, out var signature))
+                {
+                    return Unauthorized(provider, context);
+                }
+                if ((Stale(provider, context, now, signedAt) ?? await ClaimAsync(provider, context, signature)) is { } refusal)
+                {
+                    return refusal;
+                }
+                IResult? result = null;
+                try
+                {
+                    return result = await ParseAndStoreAsync(provider, context, body, bodyTokens, credential, now);
+                }
+                finally
+                {
+                    if (result is not IStatusCodeHttpResult { StatusCode: null or StatusCodes.Status200OK })
+                    {
+                        // Not stored: the sender's retry carries the same signature and must be accepted.
+                        await replays.ReleaseAsync(provider.Name, signature);
+                    }
+                }
+        }
+        return await ParseAndStoreAsync(provider, context, body, bodyTokens, credential, now);
+    }
+
+    private async Task<IResult> ParseAndStoreAsync(WebhookProvider provider, HttpContext context, byte[] body, bool bodyTokens, string credential, DateTimeOffset now)
+    {
+        var request = context.Request;
         var parse = WebhookParser.Parse(provider, body, name => request.Headers[name].FirstOrDefault(), now.ToUnixTimeMilliseconds());
         if (parse.Error is { } error)
         {
@@ -129,12 +158,49 @@ internal sealed class WebhookHandler(
 
     private IResult Unauthorized(WebhookProvider provider, HttpContext context)
     {
-        var reason = provider.Auth == WebhookAuth.ShopifyHmac
-            ? $"the {ShopifySignatureHeader} signature is missing or does not match the body"
-            : $"the webhook token ({TokenHeader} header or ?{TokenQuery}=) is missing or wrong";
+        var reason = options.AuthFor(provider) switch
+        {
+            WebhookAuth.ShopifyHmac => $"the {ShopifySignatureHeader} signature is missing or does not match the body",
+            WebhookAuth.TimestampedHmac => $"the {TimestampedSignatures.Header} signature (t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">) is missing or does not match the body",
+            _ => $"the webhook token ({TokenHeader} header or ?{TokenQuery}=) is missing or wrong",
+        };
         WebhookLog.Unauthenticated(logger, provider.Name, context.Connection.RemoteIpAddress?.ToString(), reason);
         WebhookMetrics.RefusedUnparsed(provider.Name, StatusCodes.Status401Unauthorized);
         return Error(StatusCodes.Status401Unauthorized, reason);
+    }
+
+    /// <summary>401 when the signed time is further from the server's than the tolerance, either way.</summary>
+    private IResult? Stale(WebhookProvider provider, HttpContext context, DateTimeOffset now, long signedAt)
+    {
+        var skew = Math.Abs(now.ToUnixTimeSeconds() - signedAt);
+        if (skew <= options.SignatureTolerance.TotalSeconds)
+        {
+            return null;
+        }
+        var reason = $"the {TimestampedSignatures.Header} time is {skew} s from the server's time, more than the "
+            + $"{options.SignatureTolerance.TotalSeconds:0} s allowed; sign each request when it is sent";
+        WebhookLog.Unauthenticated(logger, provider.Name, context.Connection.RemoteIpAddress?.ToString(), reason);
+        return Error(StatusCodes.Status401Unauthorized, reason);
+    }
+
+    /// <summary>
+    /// Null for a signature seen for the first time; 409 for one seen within the window (a replay); 503 when the replay
+    /// store cannot answer: refusing is safe, the sender retries, while accepting could let a replay in.
+    /// </summary>
+    private async Task<IResult?> ClaimAsync(WebhookProvider provider, HttpContext context, string signature)
+    {
+        // A signature can be accepted from tolerance before to tolerance after its time: remembered that long.
+        switch (await replays.ClaimAsync(provider.Name, signature, 2 * options.SignatureTolerance))
+        {
+            case ReplayClaim.First:
+                return null;
+            case ReplayClaim.Replayed:
+                const string replayed = "this signed request was already received; each signature is accepted once";
+                WebhookLog.Unauthenticated(logger, provider.Name, context.Connection.RemoteIpAddress?.ToString(), replayed);
+                return Error(StatusCodes.Status409Conflict, replayed);
+            default:
+                return new RetryAfterResult(Error(StatusCodes.Status503ServiceUnavailable, "the replay check is unavailable; retry the request"), 1);
+        }
     }
 
     private IResult Refuse(WebhookProvider provider, int status, string reason)

@@ -19,4 +19,7 @@ internal static partial class WebhookLog
 
     [LoggerMessage(EventId = 1106, Level = LogLevel.Debug, Message = "Stored {Count} {Provider} webhook events")]
     public static partial void Accepted(ILogger logger, string provider, int count);
+
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Warning, Message = "The replay store (Redis) did not answer for a {Provider} webhook; refusing with 503: {Error} {Reason}")]
+    public static partial void ReplayStoreUnavailable(ILogger logger, string provider, string error, string reason);
 }

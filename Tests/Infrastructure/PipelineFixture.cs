@@ -35,6 +35,9 @@ public sealed class PipelineFixture : IAsyncLifetime
 
     public EventService.EventServiceClient Client { get; private set; } = null!;
 
+    /// <summary>The whole environment the Api was started with: another Api on the same cluster starts from it.</summary>
+    public IReadOnlyDictionary<string, string> ApiStartEnvironment { get; private set; } = new Dictionary<string, string>();
+
     /// <summary>The silo process (the first one started), e.g. to stop it with SIGTERM.</summary>
     public ProcessHost Silo => _processes[0];
 
@@ -66,7 +69,7 @@ public sealed class PipelineFixture : IAsyncLifetime
             ["Events__Postgres__ConnectionString"] = PostgresQuery.ConnectionString,
             ["Events__Postgres__Schema"] = PostgresSchema,
         }.Concat(Inputs.Environment()).ToDictionary())));
-        _processes.Add(ProcessHost.Start("api", "Api", WithOverrides(ApiEnvironment, new Dictionary<string, string>(cluster)
+        _processes.Add(ProcessHost.Start("api", "Api", ApiStartEnvironment = WithOverrides(ApiEnvironment, new Dictionary<string, string>(cluster)
         {
             ["Events__Api__GrpcPort"] = GrpcPort.ToString(),
             ["Events__Api__HttpPort"] = HttpPort.ToString(),
