@@ -17,7 +17,8 @@ public static class ApiHostingExtensions
         var configuration = builder.Configuration;
         var api = configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new();
         var cluster = configuration.GetSection(ClientClusterOptions.Section).Get<ClientClusterOptions>() ?? new();
-        var problems = api.Problems().Concat(cluster.Problems()).ToList();
+        var (certificate, tlsProblem) = api.Tls.Load(TimeProvider.System);
+        var problems = api.Problems().Concat(cluster.Problems()).Concat(tlsProblem is null ? [] : [tlsProblem]).ToList();
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", problems));
@@ -26,9 +27,17 @@ public static class ApiHostingExtensions
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var address = IPAddress.Parse(api.ListenAddress);
-            // gRPC without TLS needs HTTP/2 only: clients speak prior-knowledge h2c.
-            kestrel.Listen(address, api.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
-            kestrel.Listen(address, api.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
+            // gRPC needs HTTP/2 only: without TLS clients speak prior-knowledge h2c, with TLS they negotiate h2 (ALPN).
+            kestrel.Listen(address, api.GrpcPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                UseTls(listen, certificate);
+            });
+            kestrel.Listen(address, api.HttpPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                UseTls(listen, certificate);
+            });
         });
 
         builder.UseOrleansClient(client =>
@@ -61,6 +70,14 @@ public static class ApiHostingExtensions
         builder.AddEventsOperations();
         builder.AddEventsSecurity();
         return builder;
+    }
+
+    private static void UseTls(ListenOptions listen, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
+    {
+        if (certificate is not null)
+        {
+            listen.UseHttps(certificate);
+        }
     }
 
     /// <summary>The gRPC service, the webhooks, and health, drain, metrics and the dashboard.</summary>

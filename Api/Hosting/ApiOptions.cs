@@ -8,11 +8,14 @@ public sealed class ApiOptions
     /// <summary>The address both ports bind to. Default 127.0.0.1; use 0.0.0.0 in containers.</summary>
     public string ListenAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>gRPC (HTTP/2 without TLS), as the original. Default 8017.</summary>
+    /// <summary>gRPC (HTTP/2; without TLS unless <see cref="Tls"/> has a certificate), as the original. Default 8017.</summary>
     public int GrpcPort { get; set; } = 8017;
 
     /// <summary>Webhooks, health, metrics and the dashboard. Default 8019.</summary>
     public int HttpPort { get; set; } = 8019;
+
+    /// <summary>TLS on both ports (<c>Events:Api:Tls</c>); off by default.</summary>
+    public ApiTlsOptions Tls { get; set; } = new();
 
     public IEnumerable<string> Problems()
     {
