@@ -19,6 +19,7 @@ GRPC_PORT="${EVENTS_GRPC_PORT:-8017}"
 HTTP_PORT="${EVENTS_HTTP_PORT:-8019}"
 SILO_PORT="${EVENTS_SILO_PORT:-11111}"
 GATEWAY_PORT="${EVENTS_GATEWAY_PORT:-30000}"
+METRICS_PORT="${EVENTS_METRICS_PORT:-8021}"   # silo i serves /metrics on METRICS_PORT + i - 1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 say() { printf '==> %s\n' "$*"; }
@@ -90,6 +91,7 @@ cmd_up() {
   for i in $(seq 1 "$silos"); do
     start_process "silo-$i" "$ROOT/Silo/bin/$CONFIGURATION/net10.0/Silo.dll" "${cluster[@]}" \
       "Events__Cluster__SiloPort=$((SILO_PORT + i - 1))" "Events__Cluster__GatewayPort=$((GATEWAY_PORT + i - 1))" \
+      "Events__Metrics__Port=$((METRICS_PORT + i - 1))" \
       "Events__Cluster__PrimarySiloPort=$SILO_PORT"
   done
   start_process api "$ROOT/Api/bin/$CONFIGURATION/net10.0/Api.dll" "${cluster[@]}" \
@@ -100,6 +102,7 @@ cmd_up() {
 Events.Orleans is up.
   gRPC dispatch    127.0.0.1:$GRPC_PORT   (/event.EventService/dispatch)
   HTTP             http://127.0.0.1:$HTTP_PORT   (/healthz, /readyz)
+  Silo metrics     http://127.0.0.1:$METRICS_PORT/metrics$([ "$silos" -gt 1 ] && echo " (silo i: port $METRICS_PORT + i - 1)")
   ClickHouse       http://127.0.0.1:${EVENTS_CLICKHOUSE_HTTP_PORT:-8123}   database 'events'
   RabbitMQ         amqp://127.0.0.1:${EVENTS_RABBITMQ_PORT:-5672}   management http://127.0.0.1:${EVENTS_RABBITMQ_MANAGEMENT_PORT:-15672} (guest/guest)
   Logs             $LOG_DIR   (./events.sh logs)

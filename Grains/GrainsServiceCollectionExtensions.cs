@@ -25,6 +25,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<Sinks.SinkWatchdogOptions>().Bind(configuration.GetSection(Sinks.SinkWatchdogOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Sinks.SinkWatchdogOptions>, Sinks.SinkWatchdogOptionsValidator>();
         services.AddSingleton(sp => new RoutingTable(sp.GetRequiredService<IOptions<RoutingOptions>>().Value.Rules));
+        services.AddSingleton<PublishMetrics>();
+        services.AddSingleton<Sinks.SinkMetrics>();
         services.AddSingleton<ISinkStreamSender, StreamProviderSender>();
         services.AddSingleton<ITablePublisher, TablePublisher>();
         return services;

@@ -43,6 +43,6 @@ internal sealed class RabbitMqAdapter(
         IRabbitMqQueueSource source = queueMapper.TryGetInput(queueId, out var input)
             ? new InputQueueSource(input, options, decoders(input.Decoder), client.Publisher, client.ConsumeConnector)
             : new StreamQueueSource(options.QueueName((int)queueId.GetNumericId()), options, serializer);
-        return new RabbitMqReceiver(source, options, client.ConsumeConnector, loggerFactory.CreateLogger<RabbitMqReceiver>());
+        return new RabbitMqReceiver(source, options, client.ConsumeConnector, loggerFactory.CreateLogger<RabbitMqReceiver>(), client.Backlog);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace Events.Streaming.RabbitMQ;
@@ -9,21 +10,26 @@ namespace Events.Streaming.RabbitMQ;
 /// </summary>
 internal sealed class RabbitMqClient : IAsyncDisposable
 {
-    public RabbitMqClient(string providerName, RabbitMqStreamOptions options, ILoggerFactory loggerFactory)
+    public RabbitMqClient(string providerName, RabbitMqStreamOptions options, ILoggerFactory loggerFactory, IMeterFactory? meters = null)
     {
         var logger = loggerFactory.CreateLogger<RabbitMqConnector>();
         var host = Environment.MachineName;
-        PublishConnector = new RabbitMqConnector(options, $"{providerName}-publish@{host}", logger);
-        ConsumeConnector = new RabbitMqConnector(options, $"{providerName}-consume@{host}", logger);
+        var metrics = new RabbitMqStreamMetrics(meters, providerName, () => Backlog!.Ready);
+        PublishConnector = new RabbitMqConnector(options, $"{providerName}-publish@{host}", logger, metrics, "publish");
+        ConsumeConnector = new RabbitMqConnector(options, $"{providerName}-consume@{host}", logger, metrics, "consume");
         Publisher = new RabbitMqPublisher(options, PublishConnector);
+        // Counting on the consume connection: a publisher throttled by the broker must not stall the counts.
+        Backlog = new RabbitMqBacklogMonitor(options, ConsumeConnector, loggerFactory.CreateLogger<RabbitMqBacklogMonitor>());
     }
 
     public RabbitMqConnector PublishConnector { get; }
     public RabbitMqConnector ConsumeConnector { get; }
     public RabbitMqPublisher Publisher { get; }
+    public RabbitMqBacklogMonitor Backlog { get; }
 
     public async ValueTask DisposeAsync()
     {
+        await Backlog.DisposeAsync();
         await Publisher.DisposeAsync();
         await PublishConnector.DisposeAsync();
         await ConsumeConnector.DisposeAsync();

@@ -9,7 +9,12 @@ namespace Events.Streaming.RabbitMQ;
 /// opens a fresh channel when its old one is closed and forgets the old channel's unacked messages (the broker
 /// requeues them). While the broker is unreachable, attempts are spaced out and callers fail fast.
 /// </summary>
-internal sealed partial class RabbitMqConnector(RabbitMqStreamOptions options, string clientName, ILogger logger) : IAsyncDisposable
+internal sealed partial class RabbitMqConnector(
+    RabbitMqStreamOptions options,
+    string clientName,
+    ILogger logger,
+    RabbitMqStreamMetrics? metrics = null,
+    string role = "") : IAsyncDisposable
 {
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -17,6 +22,7 @@ internal sealed partial class RabbitMqConnector(RabbitMqStreamOptions options, s
     private DateTime _nextAttemptUtc = DateTime.MinValue;
     private TimeSpan _delay = options.ReconnectDelay;
     private bool _disposed;
+    private bool _everConnected;
 
     public async Task<IChannel> CreateChannelAsync(CreateChannelOptions? channelOptions, CancellationToken cancellationToken)
     {
@@ -43,12 +49,15 @@ internal sealed partial class RabbitMqConnector(RabbitMqStreamOptions options, s
             {
                 _connection = await NewFactory().CreateConnectionAsync(clientName, cancellationToken);
                 _delay = options.ReconnectDelay;
+                if (_everConnected) metrics?.Reconnected(role);
+                _everConnected = true;
                 LogConnected(options.HostName, options.Port, clientName);
                 return _connection;
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 _nextAttemptUtc = DateTime.UtcNow + _delay;
+                metrics?.ConnectFailed(role);
                 LogConnectFailed(exception, options.HostName, options.Port, _delay);
                 _delay = TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, MaxReconnectDelay.Ticks));
                 throw new BrokerUnavailableException($"Cannot connect to RabbitMQ at {options.HostName}:{options.Port}: {exception.Message}", exception);

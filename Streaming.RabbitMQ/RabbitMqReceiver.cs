@@ -19,7 +19,8 @@ internal sealed partial class RabbitMqReceiver(
     IRabbitMqQueueSource source,
     RabbitMqStreamOptions options,
     RabbitMqConnector connector,
-    ILogger<RabbitMqReceiver> logger) : IQueueAdapterReceiver
+    ILogger<RabbitMqReceiver> logger,
+    RabbitMqBacklogMonitor? backlog = null) : IQueueAdapterReceiver
 {
     /// <summary>A receiver of one of the provider's own stream queues.</summary>
     public RabbitMqReceiver(string queue, RabbitMqStreamOptions options, RabbitMqConnector connector,
@@ -49,6 +50,7 @@ internal sealed partial class RabbitMqReceiver(
         limit.CancelAfter(timeout);
         // A broker that is down now must not stop the silo from starting: reading retries on every poll.
         await TryOpenChannelAsync(limit.Token);
+        backlog?.Watch(queue);
     }
 
     public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount) => GetQueueMessagesAsync(maxCount, CancellationToken.None);
@@ -121,6 +123,7 @@ internal sealed partial class RabbitMqReceiver(
     public async Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken)
     {
         _shutDown = true;
+        backlog?.Unwatch(queue);
         var channel = _channel;
         _channel = null;
         if (channel is null) return;

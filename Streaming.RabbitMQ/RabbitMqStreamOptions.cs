@@ -45,6 +45,9 @@ public sealed class RabbitMqStreamOptions
     /// <summary>After a failed connection attempt, further attempts wait at least this long (doubling up to 10 s).</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How often the messages ready in each queue this silo consumes are counted (one passive declare each). Default 10 s.</summary>
+    public TimeSpan BacklogInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Queues bound to other services' exchanges, read like the provider's own queues but never published to.
     /// Default none.
@@ -65,6 +68,7 @@ public sealed class RabbitMqStreamOptions
         if (PublishConfirmTimeout <= TimeSpan.Zero) yield return "PublishConfirmTimeout must be positive.";
         if (ConnectTimeout <= TimeSpan.Zero) yield return "ConnectTimeout must be positive.";
         if (ReconnectDelay <= TimeSpan.Zero) yield return "ReconnectDelay must be positive.";
+        if (BacklogInterval < TimeSpan.FromMilliseconds(100)) yield return $"BacklogInterval must be at least 00:00:00.1 (was {BacklogInterval}).";
         for (var i = 0; i < Inputs.Count; i++)
         {
             foreach (var problem in Inputs[i].Problems($"Inputs:{i}")) yield return problem;

@@ -13,7 +13,8 @@ internal sealed class TableFlusher(
     ITableWriter writer,
     IDeadLetterSink deadLetters,
     SinkOptions options,
-    ILogger logger)
+    ILogger logger,
+    SinkMetrics metrics)
 {
     public async Task WriteAsync(IReadOnlyList<TableRow> rows)
     {
@@ -25,14 +26,18 @@ internal sealed class TableFlusher(
         catch (RowsRejectedException ex)
         {
             SinkLog.RowsRejected(logger, table.Name, rows.Count, ex.Reason);
-            var finder = new RejectedRowFinder<TableRow>(WriteRowsAsync, options.MaxRejectedRetries,
-                attempt => Task.Delay(options.RejectedRetryDelay * attempt));
+            var finder = new RejectedRowFinder<TableRow>(WriteRowsAsync, options.MaxRejectedRetries, attempt =>
+            {
+                metrics.Retried(table.Name, "rejected");
+                return Task.Delay(options.RejectedRetryDelay * attempt);
+            });
             var rejected = await finder.WriteAllButRejectedAsync(rows, ex.Reason);
             await DeadLetterAsync(rejected);
         }
         catch (Exception ex)
         {
             SinkLog.FlushFailed(logger, table.Name, rows.Count, ex);
+            metrics.Retried(table.Name, "failed"); // the generation's messages are redelivered and written again
             throw;
         }
     }
@@ -57,5 +62,6 @@ internal sealed class TableFlusher(
                 CancellationToken.None);
         }
         SinkLog.DeadLettered(logger, table.Name, rejected.Count);
+        metrics.DeadLettered(table.Name, rejected.Count);
     }
 }

@@ -24,7 +24,8 @@ internal sealed class TableSinkGrain(
     IDeadLetterSink deadLetters,
     IOptions<SinkOptions> options,
     IOptions<SinkWatchdogOptions> watchdogOptions,
-    ILogger<TableSinkGrain> logger)
+    ILogger<TableSinkGrain> logger,
+    SinkMetrics metrics)
     : Grain, ITableSinkGrain, IAsyncBatchObserver<SinkBatch>, IStreamSubscriptionObserver, IRemindable
 {
     private readonly FlushBuffer<TableRow> _buffer = new(options.Value.MaxRows);
@@ -35,7 +36,7 @@ internal sealed class TableSinkGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _table = catalog.Get(this.GetPrimaryKeyString());
-        _flusher = new TableFlusher(_table, writer, deadLetters, options.Value, logger);
+        _flusher = new TableFlusher(_table, writer, deadLetters, options.Value, logger, metrics);
         var interval = options.Value.FlushInterval;
         this.RegisterGrainTimer(OnFlushTimerAsync, new GrainTimerCreationOptions(interval, interval) { Interleave = true });
         _watchdog = SinkWatchdog.For(this, _table.Name, watchdogOptions.Value, logger);

@@ -17,7 +17,8 @@ public sealed class SiloRabbitMqStreamConfigurator : SiloPersistentStreamConfigu
     {
         ConfigureDelegate(services => services
             .AddKeyedSingleton(name, (provider, _) => new RabbitMqClient(name,
-                provider.GetOptionsByName<RabbitMqStreamOptions>(name), provider.GetRequiredService<ILoggerFactory>()))
+                provider.GetOptionsByName<RabbitMqStreamOptions>(name), provider.GetRequiredService<ILoggerFactory>(),
+                provider.GetService<System.Diagnostics.Metrics.IMeterFactory>()))
             .AddKeyedSingleton(name, (provider, key) => new RabbitMqDeadLetterPublisher(
                 provider.GetRequiredKeyedService<RabbitMqClient>(key).Publisher))
             .AddTransient<IConfigurationValidator>(provider => new RabbitMqStreamOptionsValidator(

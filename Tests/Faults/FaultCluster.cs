@@ -92,6 +92,7 @@ internal sealed class FaultCluster : IAsyncDisposable
             ["Events__Cluster__SiloPort"] = siloPort.ToString(),
             ["Events__Cluster__GatewayPort"] = gatewayPort.ToString(),
             ["Events__Cluster__AdvertisedAddress"] = "127.0.0.1",
+            ["Events__Metrics__Port"] = "0", // off: silos of concurrent runs would share the default port
             ["Events__RabbitMq__Port"] = LocalServices.RabbitMqPort.ToString(),
             ["Events__RabbitMq__QueueNamePrefix"] = QueuePrefix,
             ["Events__RabbitMq__QueueCount"] = QueueCount.ToString(),

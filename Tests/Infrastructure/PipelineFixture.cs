@@ -22,6 +22,9 @@ public sealed class PipelineFixture : IAsyncLifetime
     public string QueuePrefix => $"t-{_id}";
     public int GrpcPort { get; } = LocalServices.FreeTcpPort();
     public int HttpPort { get; } = LocalServices.FreeTcpPort();
+
+    /// <summary>The silo's Prometheus port (<c>/metrics</c>).</summary>
+    public int SiloMetricsPort { get; } = LocalServices.FreeTcpPort();
     public ClickHouseQuery ClickHouse { get; } = new();
 
     /// <summary>The silo's broker inputs, under exchange and queue names of this pipeline's own.</summary>
@@ -61,6 +64,7 @@ public sealed class PipelineFixture : IAsyncLifetime
         {
             ["Events__Cluster__SiloPort"] = siloPort.ToString(),
             ["Events__Cluster__PrimarySiloPort"] = siloPort.ToString(),
+            ["Events__Metrics__Port"] = SiloMetricsPort.ToString(),
             ["Events__RabbitMq__Port"] = LocalServices.RabbitMqPort.ToString(),
             ["Events__RabbitMq__QueueNamePrefix"] = QueuePrefix,
             ["Events__RabbitMq__QueueCount"] = QueueCount.ToString(),

@@ -1,6 +1,7 @@
 using Events.Grains;
 using Events.Grains.Sinks;
 using Events.Grains.Tables;
+using Events.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Events.Tests.Unit;
@@ -40,7 +41,7 @@ public sealed class TableFlusherTests
     private readonly RecordingDeadLetters _deadLetters = new();
 
     private TableFlusher Flusher() => new(EventTables.Event, _writer, _deadLetters,
-        new SinkOptions { MaxRejectedRetries = 2, RejectedRetryDelay = TimeSpan.Zero }, NullLogger.Instance);
+        new SinkOptions { MaxRejectedRetries = 2, RejectedRetryDelay = TimeSpan.Zero }, NullLogger.Instance, TestMeters.Sink());
 
     private static List<TableRow> Rows(params string[] ids)
     {
