@@ -13,4 +13,10 @@ public sealed record EventGroup
 
     /// <summary>When the front end accepted the batch (UTC); rows use it as their insert time.</summary>
     [Id(4)] public DateTime ReceivedAtUtc { get; init; }
+
+    /// <summary>
+    /// Set only on a group of flagged events sent to <c>error_event</c>: the tables the events themselves were
+    /// stored in (the rows' <c>target_table</c>).
+    /// </summary>
+    [Id(5)] public IReadOnlyList<string>? StoredIn { get; init; }
 }

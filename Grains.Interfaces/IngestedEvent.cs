@@ -19,4 +19,11 @@ public sealed record IngestedEvent
 
     /// <summary>The event's own fields as a JSON object.</summary>
     [Id(4)] public string ParamsJson { get; init; } = "{}";
+
+    /// <summary>
+    /// Why the front door stored this event with a correction or a flag (a clamped future timestamp, an old one, no
+    /// known type), or null. The worker also writes a flagged event to <c>error_event</c> with this reason.
+    /// A new id: messages without it (older senders) read as null, older readers skip it.
+    /// </summary>
+    [Id(5)] public string? Flag { get; init; }
 }

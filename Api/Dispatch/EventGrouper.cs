@@ -1,15 +1,18 @@
+using Events.Api.Security;
 using Events.Grains;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Events.Protos;
+using Microsoft.Extensions.Options;
 
 namespace Events.Api.Dispatch;
 
 /// <summary>
 /// Turns a validated wire batch into one <see cref="EventGroup"/> per event type. The type name,
 /// and the params JSON come from the protobuf descriptors, so a new event type needs no code here.
+/// An event stored with a correction or a flag carries the reason (<see cref="EventFlags"/>) for its error_event row.
 /// </summary>
-public sealed class EventGrouper(TimeProvider time)
+public sealed class EventGrouper(TimeProvider time, IOptions<LimitsOptions> limits)
 {
     /// <summary>The name stored for an event whose type this build does not know (a newer client).</summary>
     public const string UnknownEventName = "UnknownEvent";
@@ -22,8 +25,9 @@ public sealed class EventGrouper(TimeProvider time)
         var now = time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
         var header = ToHeader(batch.Header);
+        var oldEventAge = limits.Value.OldEventAge;
         return batch.Events_
-            .Select(evt => ToIngested(evt, nowMs))
+            .Select(evt => ToIngested(evt, nowMs, oldEventAge))
             .GroupBy(evt => evt.Name, StringComparer.Ordinal)
             .Select(g => new EventGroup
             {
@@ -36,7 +40,7 @@ public sealed class EventGrouper(TimeProvider time)
             .ToArray();
     }
 
-    private static IngestedEvent ToIngested(Event evt, long nowMs)
+    private static IngestedEvent ToIngested(Event evt, long nowMs, TimeSpan oldEventAge)
     {
         DispatchValidator.TryParseTimestamp(evt.Timestamp, out var timestamp);
         var field = EventOf.Accessor.GetCaseFieldDescriptor(evt);
@@ -49,6 +53,7 @@ public sealed class EventGrouper(TimeProvider time)
             TimestampMs = Math.Min(timestamp, nowMs),
             CurrentUrl = evt.CurrentURL,
             ParamsJson = payload is null ? UnknownParams(evt) : Json.Format(payload),
+            Flag = EventFlags.Reason(evt, nowMs, oldEventAge),
         };
     }
 
@@ -56,13 +61,9 @@ public sealed class EventGrouper(TimeProvider time)
     /// An event of a type this build does not know (a newer client's oneof number arrives as unknown fields) is kept
     /// whole, so it can be replayed once the type is known: <c>{"rawEvent":"&lt;base64 protobuf&gt;"}</c>.
     /// </summary>
-    private static string UnknownParams(Event evt)
-    {
-        var known = new Event { Id = evt.Id, Timestamp = evt.Timestamp, CurrentURL = evt.CurrentURL };
-        return evt.CalculateSize() == known.CalculateSize()
-            ? "{}"
-            : $"{{\"rawEvent\":\"{Convert.ToBase64String(evt.ToByteArray())}\"}}";
-    }
+    private static string UnknownParams(Event evt) => EventFlags.HasUnknownFields(evt)
+        ? $"{{\"rawEvent\":\"{Convert.ToBase64String(evt.ToByteArray())}\"}}"
+        : "{}";
 
     private static EventHeader ToHeader(Header h) => new()
     {

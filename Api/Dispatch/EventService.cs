@@ -15,7 +15,6 @@ internal sealed class EventService(
     IOptions<DispatchOptions> options,
     IOptions<LimitsOptions> limits,
     SecurityMetrics metrics,
-    TimeProvider time,
     ILogger<EventService> logger)
 {
     public const string Source = "grpc";
@@ -41,7 +40,7 @@ internal sealed class EventService(
             // SUCCESS only once every group is confirmed by RabbitMQ.
             await Task.WhenAll(groups.Select(g => grains.GetGrain<IEventWorkerGrain>(g.EventName).PublishAsync(g)))
                 .WaitAsync(timeout, context.CancellationToken);
-            Flag(request);
+            Flag(request, groups[0].ReceivedAtUtc);
             return Success;
         }
         catch (TimeoutException)
@@ -57,14 +56,19 @@ internal sealed class EventService(
         }
     }
 
-    private void Flag(Protos.Events request)
+    // The grouper's time, so these counts match the error_event rows the events got.
+    private void Flag(Protos.Events request, DateTime receivedAtUtc)
     {
         var maxAge = limits.Value.OldEventAge;
-        var flags = BatchFlags.Inspect(request, time.GetUtcNow().ToUnixTimeMilliseconds(), maxAge);
+        var flags = BatchFlags.Inspect(request, new DateTimeOffset(receivedAtUtc).ToUnixTimeMilliseconds(), maxAge);
         if (flags.OldEvents > 0)
         {
             metrics.OldEvents.Add(flags.OldEvents);
             SecurityLog.OldEvents(logger, flags.OldEvents, maxAge.TotalDays, DateTimeOffset.FromUnixTimeMilliseconds(flags.OldestMs), request.Header.DeviceId);
+        }
+        if (flags.FutureEvents > 0)
+        {
+            metrics.FutureEvents.Add(flags.FutureEvents);
         }
         if (flags.UnknownEvents > 0)
         {

@@ -2,26 +2,33 @@ using Events.Api.Dispatch;
 
 namespace Events.Api.Security;
 
-/// <summary>What is stored but worth flagging in a valid batch: events older than the bound, events without a known type.</summary>
-public readonly record struct BatchFlags(int OldEvents, long OldestMs, int UnknownEvents)
+/// <summary>
+/// What is stored but worth flagging in a valid batch, for the metrics and the log line: events older than the
+/// bound, events without a known type, events from the future (clamped to server time). Each such event also gets an
+/// <c>error_event</c> row (<see cref="EventFlags"/>).
+/// </summary>
+public readonly record struct BatchFlags(int OldEvents, long OldestMs, int UnknownEvents, int FutureEvents = 0)
 {
     public static BatchFlags Inspect(Protos.Events batch, long nowMs, TimeSpan oldEventAge)
     {
-        var bound = nowMs - (long)oldEventAge.TotalMilliseconds;
-        int old = 0, unknown = 0;
+        int old = 0, unknown = 0, future = 0;
         var oldest = long.MaxValue;
         foreach (var evt in batch.Events_)
         {
-            if (DispatchValidator.TryParseTimestamp(evt.Timestamp, out var ms) && ms < bound)
+            if (DispatchValidator.TryParseTimestamp(evt.Timestamp, out var ms) && EventFlags.IsOld(ms, nowMs, oldEventAge))
             {
                 old++;
                 oldest = Math.Min(oldest, ms);
+            }
+            else if (ms > nowMs)
+            {
+                future++;
             }
             if (evt.EventOfCase == Protos.Event.EventOfOneofCase.None)
             {
                 unknown++;
             }
         }
-        return new BatchFlags(old, old == 0 ? 0 : oldest, unknown);
+        return new BatchFlags(old, old == 0 ? 0 : oldest, unknown, future);
     }
 }

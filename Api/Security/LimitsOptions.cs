@@ -24,8 +24,8 @@ public sealed class LimitsOptions
     public int MaxEventBytes { get; set; } = 64 * 1024;
 
     /// <summary>
-    /// Events older than this are stored (offline clients are legitimate) but flagged: counted in the
-    /// <c>events.api.old_events</c> metric and logged per batch. Default 30 days.
+    /// Events older than this are stored as sent (offline clients are legitimate) but flagged: an <c>error_event</c>
+    /// row says so, the <c>events.api.old_events</c> metric counts them, a line per batch logs them. Default 30 days.
     /// </summary>
     public TimeSpan OldEventAge { get; set; } = TimeSpan.FromDays(30);
 

@@ -13,11 +13,13 @@ public sealed class SecurityMetrics : IDisposable
         RefusedBatches = _meter.CreateCounter<long>("events.api.refused_batches", description: "gRPC batches refused, by status");
         OldEvents = _meter.CreateCounter<long>("events.api.old_events", description: "Stored events older than Events:Limits:OldEventAge");
         UnknownEvents = _meter.CreateCounter<long>("events.api.unknown_events", description: "Stored events without a known type");
+        FutureEvents = _meter.CreateCounter<long>("events.api.future_events", description: "Stored events whose future timestamp was clamped to server time");
     }
 
     public Counter<long> RefusedBatches { get; }
     public Counter<long> OldEvents { get; }
     public Counter<long> UnknownEvents { get; }
+    public Counter<long> FutureEvents { get; }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -5,6 +5,12 @@ public static class EventTables
 {
     private const string Utc = "DateTime64(3, 'UTC')";
 
+    /// <summary><c>error_event.error_kind</c> of a row its table refused for good.</summary>
+    public const string Refused = "refused";
+
+    /// <summary><c>error_event.error_kind</c> of an event stored with a correction or a flag.</summary>
+    public const string Flagged = "flagged";
+
     /// <summary>Every client event, one row per event, header copied in.</summary>
     public static TableSchema Event { get; } = new()
     {
@@ -25,8 +31,12 @@ public static class EventTables
     };
 
     /// <summary>
-    /// Rows a table refused for good (a value it rejects), with the event's columns and the reason.
-    /// The same events are in the dead-letter queue, from where they can be replayed after a fix.
+    /// Events that need a second look, with the event's columns and why. <c>refused</c>: a table refused the row for
+    /// good (the same events are in the dead-letter queue, from where they can be replayed after a fix).
+    /// <c>flagged</c>: the front door stored the event in <c>target_table</c> with a correction or a flag (a clamped
+    /// future timestamp, an old one, no known type); attempts 0, the time is when it was received.
+    /// <c>error_kind</c> is in the key so that a flag and a later refusal of the same event are two rows, while
+    /// redelivered copies of either collapse. It is last so a table of the earlier key could gain it by ALTER.
     /// </summary>
     public static TableSchema ErrorEvent { get; } = new()
     {
@@ -34,14 +44,15 @@ public static class EventTables
         Columns =
         [
             .. Event.Columns,
-            new("target_table", "LowCardinality(String)", r => r.Rejection!.Table),
-            new("error_reason", "String", r => r.Rejection!.Reason),
-            new("error_attempts", "UInt16", r => (ushort)r.Rejection!.Attempts),
-            new("error_timestamp", Utc, r => r.Rejection!.AtUtc),
+            new("target_table", "LowCardinality(String)", r => r.Rejection?.Table ?? string.Join(", ", r.Group.StoredIn ?? [])),
+            new("error_kind", "LowCardinality(String)", r => r.Rejection is null ? Flagged : Refused),
+            new("error_reason", "String", r => r.Rejection?.Reason ?? r.Event.Flag ?? ""),
+            new("error_attempts", "UInt16", r => (ushort)(r.Rejection?.Attempts ?? 0)),
+            new("error_timestamp", Utc, r => r.Rejection?.AtUtc ?? r.Group.ReceivedAtUtc),
         ],
         Engine = "ReplacingMergeTree(error_timestamp)",
         PartitionBy = "toYYYYMM(event_timestamp)",
-        OrderBy = "target_table, event_name, event_id",
+        OrderBy = "target_table, event_name, event_id, error_kind",
     };
 
     public static IReadOnlyList<TableSchema> All { get; } = [Event, ErrorEvent];

@@ -81,7 +81,7 @@ public sealed class DispatchLimitsTests
         var known = new Event { Id = "x", Timestamp = "1" }.ToByteArray();
         byte[] unknown = [0xC2, 0x3E, 0x02, 0x08, 0x01]; // field 1000, a nested message {1: 1}
         var evt = Event.Parser.ParseFrom([.. known, .. unknown]);
-        var grouper = new EventGrouper(TimeProvider.System);
+        var grouper = new EventGrouper(TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new LimitsOptions()));
 
         var ingested = grouper.Group(Batch(Header("d1"), evt), "grpc").Single().Events.Single();
 

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Events.Api.Dispatch;
+using Events.Api.Security;
 using Events.Protos;
+using Microsoft.Extensions.Options;
 using static Events.Tests.EndToEnd.TestBatches;
 
 namespace Events.Tests.Unit;
@@ -8,7 +10,7 @@ namespace Events.Tests.Unit;
 public sealed class EventGrouperTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(1_750_000_000_000);
-    private readonly EventGrouper _grouper = new(new FixedTime(Now));
+    private readonly EventGrouper _grouper = new(new FixedTime(Now), Options.Create(new LimitsOptions()));
 
     [Fact]
     public void Group_MixedTypes_OneGroupPerMessageTypeName()
@@ -34,6 +36,23 @@ public sealed class EventGrouperTests
 
         Assert.Equal(Now.ToUnixTimeMilliseconds(), events.Single(e => e.Id == "future").TimestampMs);
         Assert.Equal(past, events.Single(e => e.Id == "past").TimestampMs);
+    }
+
+    [Fact]
+    public void Group_CorrectedOrFlaggedEvents_CarryTheReason_OthersNone()
+    {
+        var now = Now.ToUnixTimeMilliseconds();
+        var batch = Batch(Header("d1"), Launch("ok", now - 1_000), Launch("future", now + 5_000),
+            Launch("old", now - 90 * 86_400_000L), new Event { Id = "untyped", Timestamp = now.ToString() });
+
+        var events = _grouper.Group(batch, "grpc").SelectMany(g => g.Events).ToDictionary(e => e.Id);
+
+        Assert.Null(events["ok"].Flag);
+        Assert.Equal(now, events["future"].TimestampMs);
+        Assert.Equal(EventFlags.Reason(batch.Events_[1], now, TimeSpan.FromDays(30)), events["future"].Flag);
+        Assert.StartsWith("timestamp ", events["future"].Flag);
+        Assert.EndsWith("is older than 30 days; stored as sent", events["old"].Flag);
+        Assert.Equal("no event type set; stored as UnknownEvent", events["untyped"].Flag);
     }
 
     [Fact]

@@ -1,0 +1,45 @@
+using System.Globalization;
+using Events.Api.Dispatch;
+using Events.Protos;
+
+namespace Events.Api.Security;
+
+/// <summary>
+/// Why a valid event is stored with a correction or a flag: the reason its <c>error_event</c> row carries. Only
+/// cases stored anyway; everything else is refused by <see cref="DispatchValidator"/>.
+/// </summary>
+public static class EventFlags
+{
+    private static readonly long MaxDateMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
+    /// <summary>The reason, or null when the event is stored as sent. <paramref name="evt"/> has passed validation.</summary>
+    public static string? Reason(Event evt, long nowMs, TimeSpan oldEventAge)
+    {
+        DispatchValidator.TryParseTimestamp(evt.Timestamp, out var sentMs);
+        var time = sentMs > nowMs ? $"timestamp {Time(sentMs)} is ahead of the server clock; stored as {Time(nowMs)}"
+            : IsOld(sentMs, nowMs, oldEventAge) ? $"timestamp {Time(sentMs)} is older than {Age(oldEventAge)}; stored as sent"
+            : null;
+        var type = evt.EventOfCase != Event.EventOfOneofCase.None ? null
+            : HasUnknownFields(evt) ? $"event type unknown to this build; stored as {EventGrouper.UnknownEventName} with the whole event in params.rawEvent"
+            : $"no event type set; stored as {EventGrouper.UnknownEventName}";
+        return time is null ? type : type is null ? time : $"{time}; {type}";
+    }
+
+    /// <summary>Older than <c>Events:Limits:OldEventAge</c>: stored unchanged, flagged.</summary>
+    public static bool IsOld(long sentMs, long nowMs, TimeSpan oldEventAge) =>
+        sentMs < nowMs - (long)oldEventAge.TotalMilliseconds;
+
+    /// <summary>
+    /// True when the event carries fields this build does not know: with no type set, a newer client's oneof number.
+    /// </summary>
+    public static bool HasUnknownFields(Event evt) =>
+        evt.CalculateSize() != new Event { Id = evt.Id, Timestamp = evt.Timestamp, CurrentURL = evt.CurrentURL }.CalculateSize();
+
+    private static string Time(long ms) => ms <= MaxDateMs
+        ? DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
+        : $"{ms} ms (after the year 9999)";
+
+    private static string Age(TimeSpan age) => age.Ticks % TimeSpan.TicksPerDay != 0
+        ? age.ToString("c", CultureInfo.InvariantCulture)
+        : age.Days == 1 ? "1 day" : $"{age.Days} days";
+}
