@@ -32,7 +32,8 @@ internal static class SampleBatch
         {
             var item = Kinds[i % Kinds.Length](i);
             item.Id = Guid.NewGuid().ToString();
-            item.Timestamp = (now + i).ToString();
+            // Increasing and never ahead of the server's clock (an event from the future gets an error_event row).
+            item.Timestamp = (now - count + 1 + i).ToString();
             batch.Events_.Add(item);
         }
         return batch;

@@ -16,7 +16,7 @@ public static class EventFlags
     public static string? Reason(Event evt, long nowMs, TimeSpan oldEventAge)
     {
         DispatchValidator.TryParseTimestamp(evt.Timestamp, out var sentMs);
-        var time = sentMs > nowMs ? $"timestamp {Time(sentMs)} is ahead of the server clock; stored as {Time(nowMs)}"
+        var time = sentMs > nowMs ? AheadOfServer(sentMs, nowMs)
             : IsOld(sentMs, nowMs, oldEventAge) ? $"timestamp {Time(sentMs)} is older than {Age(oldEventAge)}; stored as sent"
             : null;
         var type = evt.EventOfCase != Event.EventOfOneofCase.None ? null
@@ -24,6 +24,14 @@ public static class EventFlags
             : $"no event type set; stored as {EventGrouper.UnknownEventName}";
         return time is null ? type : type is null ? time : $"{time}; {type}";
     }
+
+    /// <summary>A time after the server's (a clock running ahead): the event is stored with the server's time.</summary>
+    public static string AheadOfServer(long sentMs, long nowMs) =>
+        $"timestamp {Time(sentMs)} is ahead of the server clock; stored as {Time(nowMs)}";
+
+    /// <summary>A time sent but not readable (a webhook's): the event is stored with the time it was received.</summary>
+    public static string UnreadableTime(string sent, long nowMs) =>
+        $"timestamp '{(sent.Length <= 32 ? sent : sent[..32] + "...")}' is not a readable time from 2000 to 9999; stored as the receive time {Time(nowMs)}";
 
     /// <summary>Older than <c>Events:Limits:OldEventAge</c>: stored unchanged, flagged.</summary>
     public static bool IsOld(long sentMs, long nowMs, TimeSpan oldEventAge) =>

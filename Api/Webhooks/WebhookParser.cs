@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Events.Api.Security;
 using Events.Grains;
 
 namespace Events.Api.Webhooks;
@@ -104,30 +105,49 @@ internal static class WebhookParser
         // A header id names the request: events of a batch under one header get its id and their index.
         id = string.IsNullOrEmpty(id) ? EventIds.FromContent(evt) : fromHeader && count > 1 ? $"{id}:{index}" : id;
 
-        var timestamp = ReadTimestamp(provider, evt, header) is { } ms ? Math.Min(ms, nowMs) : nowMs;
-        var ingested = new IngestedEvent { Id = id, Name = name, TimestampMs = timestamp, ParamsJson = evt.GetRawText() };
+        var (sent, unreadable) = ReadTimestamp(provider, evt, header);
+        var ingested = new IngestedEvent
+        {
+            Id = id,
+            Name = name,
+            TimestampMs = sent is { } ms ? Math.Min(ms, nowMs) : nowMs,
+            ParamsJson = evt.GetRawText(),
+            // A corrected time gets an error_event row saying why; a provider that sends no time is not corrected.
+            Flag = sent > nowMs ? EventFlags.AheadOfServer(sent.Value, nowMs)
+                : unreadable is not null ? EventFlags.UnreadableTime(unreadable, nowMs)
+                : null,
+        };
         return (new ParsedWebhookEvent(ingested, bodyToken), null);
     }
 
-    private static long? ReadTimestamp(WebhookProvider provider, JsonElement evt, Func<string, string?> header)
+    /// <summary>The first readable time; else the first value sent that could not be read, if any.</summary>
+    private static (long? Ms, string? Unreadable) ReadTimestamp(WebhookProvider provider, JsonElement evt, Func<string, string?> header)
     {
         if (provider.Timestamp is not { } field)
         {
-            return null;
+            return (null, null);
         }
-        if (field.Header is { } name && header(name) is { Length: > 0 } text
-            && WebhookTimestamps.TryRead(text, provider.TimestampFormat, out var fromHeader))
+        string? unreadable = null;
+        if (field.Header is { } name && header(name) is { Length: > 0 } text)
         {
-            return fromHeader;
+            if (WebhookTimestamps.TryRead(text, provider.TimestampFormat, out var fromHeader))
+            {
+                return (fromHeader, null);
+            }
+            unreadable = text;
         }
         foreach (var path in field.Paths)
         {
-            if (Find(evt, path) is { } value && WebhookTimestamps.TryRead(value, provider.TimestampFormat, out var ms))
+            if (Find(evt, path) is { } value)
             {
-                return ms;
+                if (WebhookTimestamps.TryRead(value, provider.TimestampFormat, out var ms))
+                {
+                    return (ms, null);
+                }
+                unreadable ??= value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
             }
         }
-        return null;
+        return (null, unreadable);
     }
 
     /// <summary>A header first, then the first path holding a string or a number (ids are often numbers).</summary>

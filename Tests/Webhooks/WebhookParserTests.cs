@@ -82,6 +82,19 @@ public sealed class WebhookParserTests
     }
 
     [Fact]
+    public void FutureOrUnreadableTimestamps_AreFlaggedWithWhy_AMissingOneIsNot()
+    {
+        var parse = Parse(WebhookProviders.Vidooly,
+            """[{"id": "a", "event": "e", "timestamp": 4102444800000}, {"id": "b", "event": "e", "timestamp": "yesterday"}, {"id": "c", "event": "e"}, {"id": "d", "event": "e", "timestamp": 1700000000000}]""");
+
+        var flags = parse.Events.ToDictionary(e => e.Event.Id, e => e.Event.Flag);
+        Assert.Equal("timestamp 2100-01-01T00:00:00.000Z is ahead of the server clock; stored as 2025-06-15T15:06:40.000Z", flags["a"]);
+        Assert.Equal("timestamp 'yesterday' is not a readable time from 2000 to 9999; stored as the receive time 2025-06-15T15:06:40.000Z", flags["b"]);
+        Assert.Null(flags["c"]);
+        Assert.Null(flags["d"]);
+    }
+
+    [Fact]
     public void ProviderIdMissing_FallsBackToTheContentHash()
     {
         var parse = Parse(WebhookProviders.Vidooly, """{"event": "video_published", "video_id": "v1"}""");
