@@ -32,6 +32,9 @@ internal sealed class FaultCluster : IAsyncDisposable
     public string ClusterId => $"t-{_id}";
     public string Database => $"t_{_id}";
     public string QueuePrefix => $"t-{_id}";
+
+    /// <summary>The Redis key of this cluster's reminders (ServiceId = ClusterId here).</summary>
+    public string RemindersKey => $"{ClusterId}/reminders";
     public int GrpcPort { get; } = LocalServices.FreeTcpPort();
     public int HttpPort { get; } = LocalServices.FreeTcpPort();
     public Uri GrpcAddress => new($"http://127.0.0.1:{GrpcPort}");
@@ -43,10 +46,15 @@ internal sealed class FaultCluster : IAsyncDisposable
     public ProcessHost Silo(int index) => _silos[index] ?? throw new InvalidOperationException($"silo {index} is not running");
     public ProcessHost Api => _api ?? throw new InvalidOperationException("the Api is not running");
 
+    /// <summary>The silo-to-silo port of silo <paramref name="index"/>, as in its Orleans address (<c>127.0.0.1:port@generation</c>).</summary>
+    public int SiloPort(int index) => _siloPorts[index].SiloPort;
+
     /// <summary>Starts <paramref name="silos"/> silos and the Api; returns once the Api answers ready with every silo up.</summary>
     /// <param name="logDirectory">Emptied, then receives one log file per process (restarts append to it).</param>
     /// <param name="siloSettings">Extra environment for every silo, e.g. <c>Events__RabbitMq__CacheSize</c>.</param>
-    public static async Task<FaultCluster> StartAsync(int silos, string logDirectory, IReadOnlyDictionary<string, string>? siloSettings = null)
+    /// <param name="startSilos">How many of the silos to start now (default all); the others join later with <see cref="StartSiloAsync"/>.</param>
+    public static async Task<FaultCluster> StartAsync(int silos, string logDirectory, IReadOnlyDictionary<string, string>? siloSettings = null,
+        int? startSilos = null)
     {
         await LocalServices.RequireAsync("RabbitMQ", LocalServices.RabbitMqPort);
         await LocalServices.RequireAsync("ClickHouse", LocalServices.ClickHousePort);
@@ -58,7 +66,7 @@ internal sealed class FaultCluster : IAsyncDisposable
         try
         {
             // All at once: each process takes seconds to start on a small machine, and the Api waits for the cluster.
-            var started = Enumerable.Range(0, silos).Select(cluster.LaunchSilo).ToList();
+            var started = Enumerable.Range(0, startSilos ?? silos).Select(cluster.LaunchSilo).ToList();
             var api = cluster.LaunchApi();
             await Task.WhenAll(started.Select(cluster.WaitUntilJoinedAsync));
             await cluster.WaitUntilReadyAsync(api);
@@ -78,6 +86,16 @@ internal sealed class FaultCluster : IAsyncDisposable
         silo.Kill();
         _exited.Add(silo);
         _silos[index] = null;
+    }
+
+    /// <summary>Like kill -TERM: the silo flushes its sinks and leaves the cluster (killed after <paramref name="grace"/>); true if it exited by itself.</summary>
+    public async Task<bool> StopSiloAsync(int index, TimeSpan grace)
+    {
+        var silo = Silo(index);
+        var exited = await silo.StopAsync(grace);
+        _exited.Add(silo);
+        _silos[index] = null;
+        return exited;
     }
 
     /// <summary>Starts silo <paramref name="index"/> on its ports and waits until it has joined the cluster.</summary>
@@ -209,9 +227,10 @@ internal sealed class FaultCluster : IAsyncDisposable
         await Attempt(Inputs.DeleteAsync);
         await Attempt(async () =>
         {
-            // Orleans.Clustering.Redis keeps the membership table under "{ServiceId}/members/{ClusterId}".
+            // Orleans.Clustering.Redis keeps the membership table under "{ServiceId}/members/{ClusterId}", and
+            // Orleans.Reminders.Redis the reminders (the sinks' watchdogs) under "{ServiceId}/reminders".
             await using var redis = await ConnectionMultiplexer.ConnectAsync($"{LocalServices.Host}:{LocalServices.RedisPort}");
-            await redis.GetDatabase().KeyDeleteAsync($"{ClusterId}/members/{ClusterId}");
+            await redis.GetDatabase().KeyDeleteAsync([$"{ClusterId}/members/{ClusterId}", RemindersKey]);
         });
         if (problems.Count > 0)
         {

@@ -26,12 +26,13 @@ internal sealed class FaultScenario : IAsyncDisposable
     public static ITestOutputHelper? Output => TestContext.Current.TestOutputHelper;
 
     /// <summary>Starts the cluster and the load; returns once events are being acknowledged.</summary>
+    /// <param name="startSilos">How many of the <paramref name="silos"/> run from the start (default all).</param>
     public static async Task<FaultScenario> StartAsync(string name, int silos, LoadOptions? options = null,
-        IReadOnlyDictionary<string, string>? siloSettings = null)
+        IReadOnlyDictionary<string, string>? siloSettings = null, int? startSilos = null)
     {
         var logs = Path.Combine(ServiceScript.DataDirectory, "logs", "faults", name.Replace(' ', '-'));
-        var cluster = await FaultCluster.StartAsync(silos, logs, siloSettings);
-        Log($"cluster {cluster.ClusterId} up: {silos} silos and the Api; their logs are in {logs}");
+        var cluster = await FaultCluster.StartAsync(silos, logs, siloSettings, startSilos);
+        Log($"cluster {cluster.ClusterId} up: {startSilos ?? silos} of {silos} silos and the Api; their logs are in {logs}");
         var load = new LoadGenerator(cluster.GrpcAddress, options ?? new LoadOptions());
         var scenario = new FaultScenario(name, cluster, load);
         try
