@@ -38,6 +38,7 @@ public sealed class SiloMetricsTests(SiloMetricsFixture fixture) : IClassFixture
         Assert.True(Grew(before, after, "events_stream_publish_duration_seconds_count", table, ("outcome", "ok")) >= 1);
         Assert.Equal(0, Grew(before, after, "events_stream_publish_failures_total", table));
         Assert.Equal(0, Grew(before, after, "events_sink_dead_letters_total", table));
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join('\n', after.Text.Split('\n').Where(l => l.StartsWith("events_", StringComparison.Ordinal))));
         Assert.Contains("# TYPE events_sink_rows_flushed_total counter", after.Text);
         Assert.Contains("# TYPE events_sink_insert_duration_seconds histogram", after.Text);
     }
