@@ -25,9 +25,9 @@ public sealed class EventGrouper(TimeProvider time, IOptions<LimitsOptions> limi
         var now = time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
         var header = ToHeader(batch.Header);
-        var oldEventAge = limits.Value.OldEventAge;
+        var (oldEventAge, clockSkew) = (limits.Value.OldEventAge, limits.Value.ClockSkew);
         return batch.Events_
-            .Select(evt => ToIngested(evt, nowMs, oldEventAge))
+            .Select(evt => ToIngested(evt, nowMs, oldEventAge, clockSkew))
             .GroupBy(evt => evt.Name, StringComparer.Ordinal)
             .Select(g => new EventGroup
             {
@@ -40,7 +40,7 @@ public sealed class EventGrouper(TimeProvider time, IOptions<LimitsOptions> limi
             .ToArray();
     }
 
-    private static IngestedEvent ToIngested(Event evt, long nowMs, TimeSpan oldEventAge)
+    private static IngestedEvent ToIngested(Event evt, long nowMs, TimeSpan oldEventAge, TimeSpan clockSkew)
     {
         DispatchValidator.TryParseTimestamp(evt.Timestamp, out var timestamp);
         var field = EventOf.Accessor.GetCaseFieldDescriptor(evt);
@@ -49,11 +49,11 @@ public sealed class EventGrouper(TimeProvider time, IOptions<LimitsOptions> limi
         {
             Id = evt.Id,
             Name = field?.MessageType.Name ?? UnknownEventName,
-            // A clock running ahead on a device must not put events in the future.
+            // A clock running ahead on a device must not put events in the future; only beyond ClockSkew is it flagged.
             TimestampMs = Math.Min(timestamp, nowMs),
             CurrentUrl = evt.CurrentURL,
             ParamsJson = payload is null ? UnknownParams(evt) : Json.Format(payload),
-            Flag = EventFlags.Reason(evt, nowMs, oldEventAge),
+            Flag = EventFlags.Reason(evt, nowMs, oldEventAge, clockSkew),
         };
     }
 

@@ -60,7 +60,7 @@ internal sealed class EventService(
     private void Flag(Protos.Events request, DateTime receivedAtUtc)
     {
         var maxAge = limits.Value.OldEventAge;
-        var flags = BatchFlags.Inspect(request, new DateTimeOffset(receivedAtUtc).ToUnixTimeMilliseconds(), maxAge);
+        var flags = BatchFlags.Inspect(request, new DateTimeOffset(receivedAtUtc).ToUnixTimeMilliseconds(), maxAge, limits.Value.ClockSkew);
         if (flags.OldEvents > 0)
         {
             metrics.OldEvents.Add(flags.OldEvents);

@@ -4,12 +4,13 @@ namespace Events.Api.Security;
 
 /// <summary>
 /// What is stored but worth flagging in a valid batch, for the metrics and the log line: events older than the
-/// bound, events without a known type, events from the future (clamped to server time). Each such event also gets an
-/// <c>error_event</c> row (<see cref="EventFlags"/>).
+/// bound, events without a known type, events further in the future than <c>Events:Limits:ClockSkew</c> (clamped to
+/// server time). Each such event also gets an <c>error_event</c> row (<see cref="EventFlags"/>); an event ahead by at most
+/// the skew is clamped but neither flagged nor counted.
 /// </summary>
 public readonly record struct BatchFlags(int OldEvents, long OldestMs, int UnknownEvents, int FutureEvents = 0)
 {
-    public static BatchFlags Inspect(Protos.Events batch, long nowMs, TimeSpan oldEventAge)
+    public static BatchFlags Inspect(Protos.Events batch, long nowMs, TimeSpan oldEventAge, TimeSpan clockSkew)
     {
         int old = 0, unknown = 0, future = 0;
         var oldest = long.MaxValue;
@@ -20,7 +21,7 @@ public readonly record struct BatchFlags(int OldEvents, long OldestMs, int Unkno
                 old++;
                 oldest = Math.Min(oldest, ms);
             }
-            else if (ms > nowMs)
+            else if (EventFlags.IsAhead(ms, nowMs, clockSkew))
             {
                 future++;
             }

@@ -13,10 +13,11 @@ public static class EventFlags
     private static readonly long MaxDateMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     /// <summary>The reason, or null when the event is stored as sent. <paramref name="evt"/> has passed validation.</summary>
-    public static string? Reason(Event evt, long nowMs, TimeSpan oldEventAge)
+    /// <param name="clockSkew"><c>Events:Limits:ClockSkew</c>: a time ahead of the server by at most this is clamped, not flagged.</param>
+    public static string? Reason(Event evt, long nowMs, TimeSpan oldEventAge, TimeSpan clockSkew)
     {
         DispatchValidator.TryParseTimestamp(evt.Timestamp, out var sentMs);
-        var time = sentMs > nowMs ? AheadOfServer(sentMs, nowMs)
+        var time = IsAhead(sentMs, nowMs, clockSkew) ? AheadOfServer(sentMs, nowMs)
             : IsOld(sentMs, nowMs, oldEventAge) ? $"timestamp {Time(sentMs)} is older than {Age(oldEventAge)}; stored as sent"
             : null;
         var type = evt.EventOfCase != Event.EventOfOneofCase.None ? null
@@ -28,6 +29,13 @@ public static class EventFlags
     /// <summary>A time after the server's (a clock running ahead): the event is stored with the server's time.</summary>
     public static string AheadOfServer(long sentMs, long nowMs) =>
         $"timestamp {Time(sentMs)} is ahead of the server clock; stored as {Time(nowMs)}";
+
+    /// <summary>
+    /// Further ahead of the server than <c>Events:Limits:ClockSkew</c>: clamped and flagged. An event ahead by at most
+    /// that is clamped too (a clock a few seconds fast), but not flagged. <paramref name="clockSkew"/> is validated (0 to 1 day).
+    /// </summary>
+    public static bool IsAhead(long sentMs, long nowMs, TimeSpan clockSkew) =>
+        sentMs > nowMs + (long)clockSkew.TotalMilliseconds;
 
     /// <summary>A time sent but not readable (a webhook's): the event is stored with the time it was received.</summary>
     public static string UnreadableTime(string sent, long nowMs) =>

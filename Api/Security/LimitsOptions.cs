@@ -29,6 +29,14 @@ public sealed class LimitsOptions
     /// </summary>
     public TimeSpan OldEventAge { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How far ahead of the server's clock an event's time may be without a flag. Every event ahead is stored with the
+    /// server's time; only one further ahead than this gets an <c>error_event</c> row and counts in
+    /// <c>events.api.future_events</c>, since device and webhook senders' clocks commonly run seconds ahead.
+    /// 0 flags every correction. Default 1 minute; 0 to 1 day.
+    /// </summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);
+
     public IEnumerable<string> Problems()
     {
         if (MaxEventsPerBatch is < 1 or > 100_000)
@@ -54,6 +62,10 @@ public sealed class LimitsOptions
         if (OldEventAge <= TimeSpan.Zero)
         {
             yield return $"{Section}:OldEventAge must be positive.";
+        }
+        if (ClockSkew < TimeSpan.Zero || ClockSkew > TimeSpan.FromDays(1))
+        {
+            yield return $"{Section}:ClockSkew {ClockSkew} must be between 00:00:00 and 1.00:00:00 (0 flags every future timestamp).";
         }
     }
 }

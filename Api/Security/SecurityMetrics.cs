@@ -13,7 +13,7 @@ public sealed class SecurityMetrics : IDisposable
         RefusedBatches = _meter.CreateCounter<long>("events.api.refused_batches", description: "gRPC batches refused, by status");
         OldEvents = _meter.CreateCounter<long>("events.api.old_events", description: "Stored events older than Events:Limits:OldEventAge");
         UnknownEvents = _meter.CreateCounter<long>("events.api.unknown_events", description: "Stored events without a known type");
-        FutureEvents = _meter.CreateCounter<long>("events.api.future_events", description: "Stored events whose future timestamp was clamped to server time");
+        FutureEvents = _meter.CreateCounter<long>("events.api.future_events", description: "Stored gRPC events more than Events:Limits:ClockSkew ahead of server time (clamped and flagged)");
     }
 
     public Counter<long> RefusedBatches { get; }

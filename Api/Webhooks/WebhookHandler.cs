@@ -1,4 +1,5 @@
 using Events.Api.Dispatch;
+using Events.Api.Security;
 using Events.Grains;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +15,7 @@ internal sealed class WebhookHandler(
     WebhookOptions options,
     WebhookReplays replays,
     IOptions<DispatchOptions> dispatch,
+    IOptions<LimitsOptions> limits,
     TimeProvider time,
     ILogger<WebhookHandler> logger)
 {
@@ -81,7 +83,8 @@ internal sealed class WebhookHandler(
     private async Task<IResult> ParseAndStoreAsync(WebhookProvider provider, HttpContext context, byte[] body, bool bodyTokens, string credential, DateTimeOffset now)
     {
         var request = context.Request;
-        var parse = WebhookParser.Parse(provider, body, name => request.Headers[name].FirstOrDefault(), now.ToUnixTimeMilliseconds());
+        var parse = WebhookParser.Parse(provider, body, name => request.Headers[name].FirstOrDefault(), now.ToUnixTimeMilliseconds(),
+            limits.Value.ClockSkew);
         if (parse.Error is { } error)
         {
             return Refuse(provider, StatusCodes.Status400BadRequest, error);

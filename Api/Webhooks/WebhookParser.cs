@@ -24,7 +24,8 @@ internal static class WebhookParser
 
     /// <param name="header">Reads a request header; null when absent.</param>
     /// <param name="nowMs">The receive time: events without a readable time get it, and none may be later.</param>
-    public static WebhookParse Parse(WebhookProvider provider, ReadOnlyMemory<byte> body, Func<string, string?> header, long nowMs)
+    /// <param name="clockSkew"><c>Events:Limits:ClockSkew</c>: a time ahead of <paramref name="nowMs"/> by at most this is clamped, not flagged.</param>
+    public static WebhookParse Parse(WebhookProvider provider, ReadOnlyMemory<byte> body, Func<string, string?> header, long nowMs, TimeSpan clockSkew)
     {
         // JsonDocument checks UTF-8 only when a string is read, which would throw from deep in the parse.
         if (!System.Text.Unicode.Utf8.IsValid(body.Span))
@@ -56,7 +57,7 @@ internal static class WebhookParser
             var events = new List<ParsedWebhookEvent>(elements.Length);
             for (var i = 0; i < elements.Length; i++)
             {
-                var (parsed, error) = ParseOne(provider, elements[i], elements.Length, i, header, nowMs);
+                var (parsed, error) = ParseOne(provider, elements[i], elements.Length, i, header, nowMs, clockSkew);
                 if (error is not null)
                 {
                     return WebhookParse.Refused(root.ValueKind == JsonValueKind.Object ? error : $"events[{i}]: {error}");
@@ -68,7 +69,7 @@ internal static class WebhookParser
     }
 
     private static (ParsedWebhookEvent?, string?) ParseOne(
-        WebhookProvider provider, JsonElement element, int count, int index, Func<string, string?> header, long nowMs)
+        WebhookProvider provider, JsonElement element, int count, int index, Func<string, string?> header, long nowMs, TimeSpan clockSkew)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -112,8 +113,9 @@ internal static class WebhookParser
             Name = name,
             TimestampMs = sent is { } ms ? Math.Min(ms, nowMs) : nowMs,
             ParamsJson = evt.GetRawText(),
-            // A corrected time gets an error_event row saying why; a provider that sends no time is not corrected.
-            Flag = sent > nowMs ? EventFlags.AheadOfServer(sent.Value, nowMs)
+            // A corrected time gets an error_event row saying why, unless a sender's clock is only a little ahead
+            // (within ClockSkew); a provider that sends no time is not corrected.
+            Flag = sent is { } ahead && EventFlags.IsAhead(ahead, nowMs, clockSkew) ? EventFlags.AheadOfServer(ahead, nowMs)
                 : unreadable is not null ? EventFlags.UnreadableTime(unreadable, nowMs)
                 : null,
         };

@@ -9,7 +9,8 @@ namespace Events.Tests.EndToEnd;
 /// <summary>
 /// Events the front door stores with a correction or a flag (a future timestamp clamped to server time, one older
 /// than <c>Events:Limits:OldEventAge</c> kept as sent) are in their tables and, covered by the same SUCCESS, in
-/// error_event with the reason; client retries collapse, and a later refusal of the same event is a row of its own.
+/// error_event with the reason; a time only seconds ahead (within <c>Events:Limits:ClockSkew</c>, 1 minute) is clamped
+/// but gets no row; client retries collapse, and a later refusal of the same event is a row of its own.
 /// </summary>
 public sealed class FlaggedEventsEndToEndTests(PipelineFixture pipeline) : IClassFixture<PipelineFixture>
 {
@@ -17,22 +18,25 @@ public sealed class FlaggedEventsEndToEndTests(PipelineFixture pipeline) : IClas
     private const long Year2100 = 4_102_444_800_000;
 
     [Fact]
-    public async Task Dispatch_FutureAndOldEvents_AreStored_AndEachHasAnErrorEventRowSayingWhy()
+    public async Task Dispatch_FutureAndOldEvents_AreStored_AndEachHasAnErrorEventRowSayingWhy_AClockSecondsAheadHasNone()
     {
         var device = "dev-" + Guid.NewGuid().ToString("N");
         var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var old = before - 90 * Day;
         var batch = Batch(Header(device),
-            Launch($"{device}-normal", before - 1_000), PageOpened($"{device}-future", Year2100), AddToCart($"{device}-old", old));
+            Launch($"{device}-normal", before - 1_000), PageOpened($"{device}-future", Year2100), AddToCart($"{device}-old", old),
+            // In the same group as the flagged future event, so a flag for it would be published with that one.
+            PageOpened($"{device}-skewed", before + 5_000));
 
         await pipeline.DispatchAsync(batch);
         var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-        var stored = ById(await pipeline.WaitForRowsAsync("event", $"device_id = '{device}'", 3));
-        Assert.Equal(3, stored.Count);
+        var stored = ById(await pipeline.WaitForRowsAsync("event", $"device_id = '{device}'", 4));
+        Assert.Equal(4, stored.Count);
         Assert.Equal(before - 1_000, stored[$"{device}-normal"].GetProperty("ts_ms").GetInt64());
         Assert.InRange(stored[$"{device}-future"].GetProperty("ts_ms").GetInt64(), before, after);
         Assert.Equal(old, stored[$"{device}-old"].GetProperty("ts_ms").GetInt64());
+        Assert.InRange(stored[$"{device}-skewed"].GetProperty("ts_ms").GetInt64(), before, Math.Min(after, before + 5_000));
 
         var errors = ById(await pipeline.WaitForRowsAsync("error_event", $"device_id = '{device}'", 2));
         Assert.Equal([$"{device}-future", $"{device}-old"], errors.Keys.Order());
@@ -60,7 +64,7 @@ public sealed class FlaggedEventsEndToEndTests(PipelineFixture pipeline) : IClas
             latest => $"the retry's error_event rows did not arrive (latest error_timestamp {latest})");
         var afterRetry = await pipeline.WaitForRowsAsync("error_event", $"device_id = '{device}'", 2);
         Assert.Equal(2, afterRetry.Count);
-        Assert.Equal(3, (await pipeline.WaitForRowsAsync("event", $"device_id = '{device}'", 3)).Count);
+        Assert.Equal(4, (await pipeline.WaitForRowsAsync("event", $"device_id = '{device}'", 4)).Count);
     }
 
     [Fact]

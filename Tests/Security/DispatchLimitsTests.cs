@@ -70,7 +70,7 @@ public sealed class DispatchLimitsTests
         var now = 100L * 86_400_000;
         var batch = Batch(Header("d1"), Launch("recent", now - 1000), Launch("old", 5), new Event { Id = "x", Timestamp = "7" });
 
-        var flags = BatchFlags.Inspect(batch, now, TimeSpan.FromDays(30));
+        var flags = BatchFlags.Inspect(batch, now, TimeSpan.FromDays(30), TimeSpan.FromMinutes(1));
 
         Assert.Equal(new BatchFlags(2, 5, 1), flags);
     }

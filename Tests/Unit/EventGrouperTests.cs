@@ -42,17 +42,59 @@ public sealed class EventGrouperTests
     public void Group_CorrectedOrFlaggedEvents_CarryTheReason_OthersNone()
     {
         var now = Now.ToUnixTimeMilliseconds();
-        var batch = Batch(Header("d1"), Launch("ok", now - 1_000), Launch("future", now + 5_000),
+        var batch = Batch(Header("d1"), Launch("ok", now - 1_000), Launch("future", now + 5 * 60_000),
             Launch("old", now - 90 * 86_400_000L), new Event { Id = "untyped", Timestamp = now.ToString() });
 
         var events = _grouper.Group(batch, "grpc").SelectMany(g => g.Events).ToDictionary(e => e.Id);
 
         Assert.Null(events["ok"].Flag);
         Assert.Equal(now, events["future"].TimestampMs);
-        Assert.Equal(EventFlags.Reason(batch.Events_[1], now, TimeSpan.FromDays(30)), events["future"].Flag);
+        Assert.Equal(EventFlags.Reason(batch.Events_[1], now, TimeSpan.FromDays(30), TimeSpan.FromMinutes(1)), events["future"].Flag);
         Assert.StartsWith("timestamp ", events["future"].Flag);
         Assert.EndsWith("is older than 30 days; stored as sent", events["old"].Flag);
         Assert.Equal("no event type set; stored as UnknownEvent", events["untyped"].Flag);
+    }
+
+    [Fact]
+    public void Group_AheadByAtMostClockSkew_IsClamped_NotFlagged()
+    {
+        var now = Now.ToUnixTimeMilliseconds();
+        var batch = Batch(Header("d1"), Launch("ms", now + 1), Launch("seconds", now + 5_000), Launch("bound", now + 60_000));
+
+        var events = _grouper.Group(batch, "grpc").Single().Events; // default ClockSkew: 1 minute
+
+        Assert.Equal(3, events.Count);
+        Assert.All(events, e => Assert.Equal(now, e.TimestampMs));
+        Assert.All(events, e => Assert.Null(e.Flag));
+    }
+
+    [Fact]
+    public void Group_AheadByMoreThanClockSkew_IsClampedAndFlagged()
+    {
+        var now = Now.ToUnixTimeMilliseconds();
+        var grouper = new EventGrouper(new FixedTime(Now), Options.Create(new LimitsOptions { ClockSkew = TimeSpan.FromSeconds(10) }));
+        var batch = Batch(Header("d1"), Launch("within", now + 10_000), Launch("beyond", now + 10_001));
+
+        var events = grouper.Group(batch, "grpc").Single().Events.ToDictionary(e => e.Id);
+
+        Assert.Equal(now, events["within"].TimestampMs);
+        Assert.Null(events["within"].Flag);
+        Assert.Equal(now, events["beyond"].TimestampMs);
+        Assert.Equal("timestamp 2025-06-15T15:06:50.001Z is ahead of the server clock; stored as 2025-06-15T15:06:40.000Z", events["beyond"].Flag);
+    }
+
+    [Fact]
+    public void Group_ClockSkewZero_FlagsEveryEventAhead()
+    {
+        var now = Now.ToUnixTimeMilliseconds();
+        var grouper = new EventGrouper(new FixedTime(Now), Options.Create(new LimitsOptions { ClockSkew = TimeSpan.Zero }));
+        var batch = Batch(Header("d1"), Launch("now", now), Launch("ahead", now + 1));
+
+        var events = grouper.Group(batch, "grpc").Single().Events.ToDictionary(e => e.Id);
+
+        Assert.Null(events["now"].Flag);
+        Assert.Equal(now, events["ahead"].TimestampMs);
+        Assert.Equal("timestamp 2025-06-15T15:06:40.001Z is ahead of the server clock; stored as 2025-06-15T15:06:40.000Z", events["ahead"].Flag);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text;
+using Events.Api.Security;
 using Events.Api.Webhooks;
 
 namespace Events.Tests.Webhooks;
@@ -95,6 +96,32 @@ public sealed class WebhookParserTests
     }
 
     [Fact]
+    public void TimestampsAheadByAtMostClockSkew_AreClamped_NotFlagged_FurtherAheadAreFlagged()
+    {
+        var parse = Parse(WebhookProviders.Vidooly,
+            $$"""[{"id": "ms", "event": "e", "timestamp": {{Now + 1}}}, {"id": "bound", "event": "e", "timestamp": {{Now + 60_000}}}, {"id": "beyond", "event": "e", "timestamp": {{Now + 60_001}}}]""");
+
+        var events = parse.Events.ToDictionary(e => e.Event.Id, e => e.Event);
+        Assert.Equal(3, events.Count);
+        Assert.All(events.Values, e => Assert.Equal(Now, e.TimestampMs));
+        Assert.Null(events["ms"].Flag);
+        Assert.Null(events["bound"].Flag);
+        Assert.Equal("timestamp 2025-06-15T15:07:40.001Z is ahead of the server clock; stored as 2025-06-15T15:06:40.000Z", events["beyond"].Flag);
+    }
+
+    [Fact]
+    public void ClockSkewZero_FlagsEveryTimestampAhead()
+    {
+        var parse = Parse(WebhookProviders.Vidooly,
+            $$"""[{"id": "now", "event": "e", "timestamp": {{Now}}}, {"id": "ahead", "event": "e", "timestamp": {{Now + 1}}}]""", clockSkew: TimeSpan.Zero);
+
+        var events = parse.Events.ToDictionary(e => e.Event.Id, e => e.Event);
+        Assert.Null(events["now"].Flag);
+        Assert.Equal(Now, events["ahead"].TimestampMs);
+        Assert.Equal("timestamp 2025-06-15T15:06:40.001Z is ahead of the server clock; stored as 2025-06-15T15:06:40.000Z", events["ahead"].Flag);
+    }
+
+    [Fact]
     public void ProviderIdMissing_FallsBackToTheContentHash()
     {
         var parse = Parse(WebhookProviders.Vidooly, """{"event": "video_published", "video_id": "v1"}""");
@@ -150,6 +177,8 @@ public sealed class WebhookParserTests
         Assert.Equal(["/branch/event", "/webengage/event", "/shopify/event", "/graphy/event", "/vidooly/event"], WebhookProviders.All.Select(p => p.Route));
     }
 
-    private static WebhookParse Parse(WebhookProvider provider, string body, IReadOnlyDictionary<string, string>? headers = null) =>
-        WebhookParser.Parse(provider, Encoding.UTF8.GetBytes(body), name => headers?.GetValueOrDefault(name), Now);
+    /// <param name="clockSkew">Events:Limits:ClockSkew; its default (1 minute) when not given.</param>
+    private static WebhookParse Parse(WebhookProvider provider, string body, IReadOnlyDictionary<string, string>? headers = null, TimeSpan? clockSkew = null) =>
+        WebhookParser.Parse(provider, Encoding.UTF8.GetBytes(body), name => headers?.GetValueOrDefault(name), Now,
+            clockSkew ?? new LimitsOptions().ClockSkew);
 }
