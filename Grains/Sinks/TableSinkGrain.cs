@@ -1,5 +1,6 @@
 using Events.Grains.Publishing;
 using Events.Grains.Tables;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -25,13 +26,15 @@ internal sealed class TableSinkGrain(
     IOptions<SinkOptions> options,
     IOptions<SinkWatchdogOptions> watchdogOptions,
     ILogger<TableSinkGrain> logger,
-    SinkMetrics metrics)
+    SinkMetrics metrics,
+    IHostApplicationLifetime lifetime)
     : Grain, ITableSinkGrain, IAsyncBatchObserver<SinkBatch>, IStreamSubscriptionObserver, IRemindable
 {
     private readonly FlushBuffer<TableRow> _buffer = new(options.Value.MaxRows);
     private TableSchema _table = null!;
     private TableFlusher _flusher = null!;
     private SinkWatchdog _watchdog = null!;
+    private CancellationTokenRegistration _onStopping;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -40,11 +43,16 @@ internal sealed class TableSinkGrain(
         var interval = options.Value.FlushInterval;
         this.RegisterGrainTimer(OnFlushTimerAsync, new GrainTimerCreationOptions(interval, interval) { Interleave = true });
         _watchdog = SinkWatchdog.For(this, _table.Name, watchdogOptions.Value, logger);
+        // On SIGTERM, write what waits now rather than at the next tick: deliveries waiting for a tick would hold up
+        // the silo's shutdown, and Orleans stops ticking the timers of grains it deactivates.
+        var self = this.AsReference<ITableSinkGrain>();
+        _onStopping = lifetime.ApplicationStopping.Register(() => self.FlushAsync().Ignore());
         return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        await _onStopping.DisposeAsync();
         // Waiters are stream deliveries: writing now spares them a redelivery.
         await FlushAsync();
     }
@@ -61,6 +69,10 @@ internal sealed class TableSinkGrain(
         }
         _watchdog.RowsArrived();
         var written = _buffer.Add(rows);
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            _ = _buffer.Seal(); // shutting down: no waiting for a tick that may never come
+        }
         if (_buffer.HasSealed)
         {
             _ = WriteSealedAsync();
