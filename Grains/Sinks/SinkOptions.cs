@@ -11,8 +11,11 @@ public sealed class SinkOptions
     /// </summary>
     public int MaxRows { get; set; } = 100_000;
 
-    /// <summary>Flush rows that have waited this long, whatever their count. Default 1 s.</summary>
-    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Flush rows that have waited this long, whatever their count. Default 0.5 s: at most two inserts a second per
+    /// table, and rows queryable within about 2 s (BENCHMARKS.md).
+    /// </summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// Messages of one stream handed to the sink in one delivery (Orleans' <c>BatchContainerBatchSize</c>).
