@@ -35,6 +35,8 @@ internal sealed record BenchOptions
             --async-clients N            clients of the async-insert path (32)
             --async-batch N              rows per async insert (100)
             --rabbitmq-in-flight N       unconfirmed publishes at once (256)
+            --rabbitmq-consumer on|off   drain the scratch queue while publishing (on). off: messages wait in the
+                                         queue, as ours do until stored, so each confirm waits for the broker's disk
           a quiet machine:
             --wait-for-load L            first wait until the 1-minute load average is below L (off)
             --wait-max S                 ... for at most S seconds, then run anyway and say so (1200)
@@ -70,6 +72,7 @@ internal sealed record BenchOptions
     public int AsyncClients { get; init; } = 32;
     public int AsyncBatch { get; init; } = 100;
     public int RabbitMqInFlight { get; init; } = 256;
+    public bool RabbitMqConsumer { get; init; } = true;
 
     public double? WaitForLoad { get; init; }
     public TimeSpan WaitMax { get; init; } = TimeSpan.FromSeconds(1200);
@@ -122,6 +125,12 @@ internal sealed record BenchOptions
             AsyncClients = reader.Int("--async-clients", defaults.AsyncClients, 1),
             AsyncBatch = reader.Int("--async-batch", defaults.AsyncBatch, 1),
             RabbitMqInFlight = reader.Int("--rabbitmq-in-flight", defaults.RabbitMqInFlight, 1),
+            RabbitMqConsumer = reader.Text("--rabbitmq-consumer", "on") switch
+            {
+                "on" => true,
+                "off" => false,
+                var other => throw new ArgumentException($"--rabbitmq-consumer must be on or off, not '{other}'"),
+            },
             WaitForLoad = reader.OptionalDouble("--wait-for-load"),
             WaitMax = reader.Seconds("--wait-max", defaults.WaitMax, 0),
             RunDir = reader.OptionalText("--run-dir", DefaultRunDir()),

@@ -20,21 +20,25 @@ internal static class RabbitMqConfirmReference
 
     public static async Task<ReferenceResult> RunAsync(BenchOptions options, string runId, int messageBytes, double? eventsPerMessage)
     {
-        var what = $"persistent {messageBytes:N0}-byte messages, durable queue, publisher confirms, {options.RabbitMqInFlight} in flight on {Channels} channels, consumer acking";
+        var what = $"persistent {messageBytes:N0}-byte messages, durable queue, publisher confirms, {options.RabbitMqInFlight} in flight on {Channels} channels, "
+            + (options.RabbitMqConsumer ? "consumer acking" : "no consumer");
         var queue = $"bench-confirm-{runId}";
         try
         {
             var factory = new ConnectionFactory { Uri = options.RabbitMq, ClientProvidedName = "events-bench" };
             await using var connection = await factory.CreateConnectionAsync();
             await using var consumerChannel = await connection.CreateChannelAsync();
-            // A safety bound: if the consumer falls behind, the oldest messages go instead of filling the disk.
+            // A safety bound: if the consumer falls behind (or there is none), the oldest messages go instead of filling the disk.
             await consumerChannel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
-                new Dictionary<string, object?> { ["x-max-length"] = 20_000 });
+                new Dictionary<string, object?> { ["x-max-length"] = options.RabbitMqConsumer ? 20_000 : 2_000 });
             try
             {
-                var consumer = new AsyncEventingBasicConsumer(consumerChannel);
-                consumer.ReceivedAsync += (_, _) => Task.CompletedTask;
-                await consumerChannel.BasicConsumeAsync(queue, autoAck: true, consumer);
+                if (options.RabbitMqConsumer)
+                {
+                    var consumer = new AsyncEventingBasicConsumer(consumerChannel);
+                    consumer.ReceivedAsync += (_, _) => Task.CompletedTask;
+                    await consumerChannel.BasicConsumeAsync(queue, autoAck: true, consumer);
+                }
                 return await PublishAsync(options, connection, queue, messageBytes, eventsPerMessage, what);
             }
             finally
