@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Events.Tests.Infrastructure;
 
 namespace Events.Tests.Faults;
 
@@ -28,23 +29,19 @@ internal sealed class ClusterDashboard(int httpPort) : IDisposable
     }
 
     /// <summary>Polls until the dashboard satisfies <paramref name="done"/>; fails with what it showed last.</summary>
-    public async Task<DashboardSnapshot> WaitUntilAsync(Func<DashboardSnapshot, bool> done, TimeSpan timeout, string what)
+    public Task<DashboardSnapshot> WaitUntilAsync(Func<DashboardSnapshot, bool> done, TimeSpan timeout, string what) =>
+        Eventually.Until(TryReadAsync, done, timeout, snapshot => $"the dashboard did not show {what}; it showed: {snapshot}");
+
+    /// <summary>A snapshot, or an empty one carrying the error while the Api is not answering yet.</summary>
+    private async Task<DashboardSnapshot> TryReadAsync()
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        try
         {
-            DashboardSnapshot snapshot;
-            try
-            {
-                snapshot = await ReadAsync();
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
-            {
-                snapshot = new DashboardSnapshot([], [], ex.Message);
-            }
-            if (done(snapshot)) return snapshot;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The dashboard did not show {what} within {timeout.TotalSeconds:0} s; it showed: {snapshot}");
-            await Task.Delay(500);
+            return await ReadAsync();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
+        {
+            return new DashboardSnapshot([], [], ex.Message);
         }
     }
 
