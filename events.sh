@@ -171,11 +171,18 @@ cmd_bench() {
     dotnet build "$ROOT/Bench/Bench.csproj" -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly >"$LOG_DIR/bench-build.log" 2>&1 \
       || { cat "$LOG_DIR/bench-build.log"; die "benchmark build failed (log: $LOG_DIR/bench-build.log)"; }
   fi
+  # Each running silo's /metrics (silo i serves METRICS_PORT + i - 1), for its GC pauses in the report.
+  local silo_metrics=() pidfile n
+  for pidfile in "$RUN_DIR"/silo-*.pid; do
+    [ -e "$pidfile" ] || continue
+    n="${pidfile##*/silo-}"; n="${n%.pid}"
+    silo_metrics+=(--silo-metrics "http://127.0.0.1:$((METRICS_PORT + n - 1))/metrics")
+  done
   dotnet "$dll" --grpc "http://127.0.0.1:$GRPC_PORT" \
     --clickhouse "http://127.0.0.1:${EVENTS_CLICKHOUSE_HTTP_PORT:-8123}" \
     --rabbitmq "amqp://guest:guest@127.0.0.1:${EVENTS_RABBITMQ_PORT:-5672}/" \
     --rabbitmq-management "http://127.0.0.1:${EVENTS_RABBITMQ_MANAGEMENT_PORT:-15672}/" \
-    --run-dir "$RUN_DIR" --output "$ROOT/Bench/results/latest.json" "$@"
+    --run-dir "$RUN_DIR" --output "$ROOT/Bench/results/latest.json" "${silo_metrics[@]}" "$@"
 }
 
 case "${1:-}" in

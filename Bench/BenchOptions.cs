@@ -43,6 +43,7 @@ internal sealed record BenchOptions
           processes and output:
             --run-dir DIR                pid files of ./events.sh (EVENTS_DATA_DIR/run)
             --silo-pid PID, --api-pid PID   measure these processes (repeatable for silos)
+            --silo-metrics URL           a silo's /metrics, for its GC pause time (repeatable; http://127.0.0.1:8021/metrics)
             --output FILE                results JSON (Bench/results/latest.json)
         """;
 
@@ -79,6 +80,7 @@ internal sealed record BenchOptions
 
     public string? RunDir { get; init; }
     public IReadOnlyList<int> SiloPids { get; init; } = [];
+    public IReadOnlyList<Uri> SiloMetrics { get; init; } = [new("http://127.0.0.1:8021/metrics")];
     public int? ApiPid { get; init; }
     public string Output { get; init; } = DefaultOutput();
 
@@ -135,6 +137,7 @@ internal sealed record BenchOptions
             WaitMax = reader.Seconds("--wait-max", defaults.WaitMax, 0),
             RunDir = reader.OptionalText("--run-dir", DefaultRunDir()),
             SiloPids = reader.Ints("--silo-pid"),
+            SiloMetrics = reader.Uris("--silo-metrics", defaults.SiloMetrics),
             ApiPid = reader.OptionalLong("--api-pid") is { } api ? (int)api : null,
             Output = reader.Text("--output", defaults.Output),
         };

@@ -32,6 +32,18 @@ internal sealed class OptionReader(IReadOnlyDictionary<string, List<string>> val
         return fallback;
     }
 
+    public IReadOnlyList<Uri> Uris(string name, IReadOnlyList<Uri> fallback)
+    {
+        _known.Add(name);
+        var result = new List<Uri>();
+        foreach (var value in values.GetValueOrDefault(name) ?? [])
+        {
+            if (System.Uri.TryCreate(value, UriKind.Absolute, out var uri)) result.Add(uri);
+            else problems.Add($"{name} '{value}' is not an absolute URL");
+        }
+        return result.Count > 0 ? result : fallback;
+    }
+
     public int Int(string name, int fallback, int min) => (int)Long(name, fallback, min);
 
     public IReadOnlyList<int> Ints(string name)

@@ -81,7 +81,8 @@ internal sealed class PhaseProgress(BenchContext context, PhasePlan plan, Dispat
         Stopwatch.GetTimestamp(),
         await context.Tables.SnapshotAsync(),
         await context.ServerCounters.SnapshotAsync(),
-        context.Processes.Mark());
+        context.Processes.Mark(),
+        await context.SiloGc.SnapshotAsync());
 
     private async Task<long?> TryRowsAsync()
     {

@@ -39,4 +39,7 @@ internal sealed record PhaseResult
     public long? RabbitmqPeakBacklogMessages { get; init; }
     public string? RabbitmqError { get; init; }
     public IReadOnlyDictionary<string, ProcessFigures> Processes { get; init; } = new Dictionary<string, ProcessFigures>();
+
+    /// <summary>The silos' GC pauses in the window (from their <c>/metrics</c>); null when no silo answered.</summary>
+    public GcFigures? SiloGc { get; init; }
 }

@@ -7,4 +7,5 @@ internal sealed record WindowStart(
     long At,
     IReadOnlyDictionary<string, TableCounters> Tables,
     IReadOnlyDictionary<string, long> Counters,
-    ProcessMark Processes);
+    ProcessMark Processes,
+    IReadOnlyDictionary<Uri, GcReading?> SiloGc);

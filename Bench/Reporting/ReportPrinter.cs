@@ -34,6 +34,8 @@ internal static class ReportPrinter
         rows.Add(("silo / api peak RSS MB (peak phase)", $"{N(report.SiloPeakRssMb)} / {N(report.ApiPeakRssMb)}", Target(report, 7)));
         rows.Add(("calls not accepted (by status)", main.FailedCalls == 0 ? "0" : string.Join(", ", main.Outcomes.Where(o => o.Key != "SUCCESS").Select(o => $"{o.Key} {o.Value}")), ""));
         rows.Add(("CPU cores busy in the peak window", Cpu(main.Processes), "of " + Environment.ProcessorCount));
+        rows.Add(("silo GC: paused s (% of window), collections (peak)", Gc(main.SiloGc), ""));
+        if (half is not null) rows.Add(("silo GC: paused s (% of window), collections (half rate)", Gc(half.SiloGc), ""));
         rows.Add(("(a) raw ClickHouse bulk insert, rows/s", Reference(refs, ClickHouseBulkReference.Name), ""));
         rows.Add(("(b) raw RabbitMQ publish+confirm, msgs/s (events/s)", Reference(refs, RabbitMqConfirmReference.Name), ""));
         rows.Add(("(c) direct HTTP async insert, rows/s", Reference(refs, AsyncInsertReference.Name), ""));
@@ -70,6 +72,9 @@ internal static class ReportPrinter
 
     private static string Freshness(FreshnessResult f) =>
         f.Seen == 0 ? $"none seen ({f.Sampled} sampled)" : $"{f.Ms.P50:0} / {f.Ms.P90:0} / {f.Ms.P99:0} / {f.Ms.Max:0}" + (f.Missing > 0 ? $" ({f.Missing} of {f.Sampled} never seen)" : "");
+
+    private static string Gc(GcFigures? gc) =>
+        gc is null ? "n/a (no silo /metrics)" : $"{gc.PauseSeconds:0.00} s ({gc.WorstSiloPausePercent:0.0}%), {gc.Collections:N0}";
 
     private static string Cpu(IReadOnlyDictionary<string, ProcessFigures> processes) =>
         string.Join(" ", processes.Where(p => p.Value.CpuCores is not null).Select(p => $"{p.Key} {p.Value.CpuCores:0.00}"));

@@ -6,13 +6,14 @@ namespace Events.Silo.Metrics;
 /// <summary>
 /// One .NET instrument as one Prometheus metric: a counter stays a counter (prometheus-net's own adapter makes every
 /// counter a gauge that vanishes after five idle minutes), a histogram keeps the buckets its instrument advises.
-/// Label names are the measurement's tag names, sorted, fixed by the first measurement.
+/// Label names are the measurement's tag names, sorted, fixed by the first measurement, with the characters Prometheus
+/// does not allow made underscores (<c>gc.heap.generation</c> → <c>gc_heap_generation</c>).
 /// </summary>
 internal sealed class InstrumentExport(Instrument instrument, IMetricFactory factory)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, string[]> _seenThisRound = [];
-    private string[]? _labelNames;
+    private string[]? _tagKeys;
     private Collector? _metric;
 
     /// <summary>Observable instruments report their whole current state on every scrape.</summary>
@@ -60,10 +61,11 @@ internal sealed class InstrumentExport(Instrument instrument, IMetricFactory fac
 
     private Collector Create(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var names = new string[tags.Length];
-        for (var i = 0; i < tags.Length; i++) names[i] = tags[i].Key;
-        Array.Sort(names, StringComparer.Ordinal);
-        _labelNames = names;
+        var keys = new string[tags.Length];
+        for (var i = 0; i < tags.Length; i++) keys[i] = tags[i].Key;
+        Array.Sort(keys, StringComparer.Ordinal);
+        _tagKeys = keys;
+        var names = keys.Select(PrometheusNames.Label).ToArray();
         var help = instrument.Description ?? instrument.Name;
         var isCounter = instrument.GetType().IsGenericType && instrument.GetType().GetGenericTypeDefinition() == typeof(Counter<>);
         var name = PrometheusNames.For(instrument.Name, instrument.Unit, isCounter);
@@ -82,13 +84,13 @@ internal sealed class InstrumentExport(Instrument instrument, IMetricFactory fac
 
     private string[] LabelValues(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var values = new string[_labelNames!.Length];
+        var values = new string[_tagKeys!.Length];
         for (var i = 0; i < values.Length; i++)
         {
             values[i] = "";
             foreach (var tag in tags)
             {
-                if (tag.Key == _labelNames[i])
+                if (tag.Key == _tagKeys[i])
                 {
                     values[i] = tag.Value?.ToString() ?? "";
                     break;

@@ -7,10 +7,13 @@ namespace Events.Silo.Metrics;
 /// <summary>
 /// Exports this silo's own meters (<c>Events.*</c>, created through its <see cref="IMeterFactory"/>) to a Prometheus
 /// registry. Filtering on the factory keeps two silos in one process (tests) from reporting each other's numbers.
+/// Also exports the runtime's own meter (<c>System.Runtime</c>: GC pause time, heap sizes, thread pool queue), which
+/// is what explains a latency tail (BENCHMARKS.md); it describes the whole process.
 /// </summary>
 internal sealed class MeterBridge : IDisposable
 {
     public const string MeterPrefix = "Events.";
+    public const string RuntimeMeter = "System.Runtime";
 
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<Instrument, InstrumentExport> _exports = new();
@@ -21,7 +24,8 @@ internal sealed class MeterBridge : IDisposable
         var factory = Prometheus.Metrics.WithCustomRegistry(registry);
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Scope != meters || !instrument.Meter.Name.StartsWith(MeterPrefix, StringComparison.Ordinal)) return;
+            var ours = instrument.Meter.Scope == meters && instrument.Meter.Name.StartsWith(MeterPrefix, StringComparison.Ordinal);
+            if (!ours && instrument.Meter.Name != RuntimeMeter) return;
             _exports.TryAdd(instrument, new InstrumentExport(instrument, factory));
             listener.EnableMeasurementEvents(instrument);
         };

@@ -12,15 +12,7 @@ internal static class PrometheusNames
 {
     public static string For(string instrument, string? unit, bool isCounter)
     {
-        var name = new StringBuilder(instrument.Length + 16);
-        foreach (var c in instrument)
-        {
-            name.Append(char.IsAsciiLetterOrDigit(c) || c is '_' or ':' ? c : '_');
-        }
-        if (name.Length == 0 || char.IsAsciiDigit(name[0]))
-        {
-            name.Insert(0, '_');
-        }
+        var name = Sanitized(instrument, allowColon: true);
         var suffix = unit switch
         {
             "s" => "_seconds",
@@ -33,6 +25,23 @@ internal static class PrometheusNames
             AppendUnlessEndsWith(name, "_total");
         }
         return name.ToString();
+    }
+
+    /// <summary>A tag name as a label name: letters, digits and underscores only.</summary>
+    public static string Label(string tag) => Sanitized(tag, allowColon: false).ToString();
+
+    private static StringBuilder Sanitized(string text, bool allowColon)
+    {
+        var name = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            name.Append(char.IsAsciiLetterOrDigit(c) || c == '_' || (allowColon && c == ':') ? c : '_');
+        }
+        if (name.Length == 0 || char.IsAsciiDigit(name[0]))
+        {
+            name.Insert(0, '_');
+        }
+        return name;
     }
 
     private static void AppendUnlessEndsWith(StringBuilder name, string suffix)

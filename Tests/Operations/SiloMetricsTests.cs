@@ -90,6 +90,26 @@ public sealed class SiloMetricsTests(SiloMetricsFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task SiloMetrics_RuntimeMeter_ReportsGcPausesCollectionsAndAllocationsThatMoveWithWork()
+    {
+        const string allocated = "dotnet_gc_heap_total_allocated_bytes";
+        var before = await fixture.ScrapeSiloAsync();
+        var device = "runtime-" + Guid.NewGuid().ToString("N");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        await Pipeline.DispatchAsync(Batch(Header(device), Launch($"{device}-1", now), Launch($"{device}-2", now)));
+        await Pipeline.WaitForRowsAsync("event", $"device_id = '{device}'", 2);
+
+        // The silo is its own process: its allocations for the batch must show in its own scrape.
+        var after = await Eventually.Until(fixture.ScrapeSiloAsync, s => s.Sum(allocated) > before.Sum(allocated), Patience,
+            s => $"{allocated}: {before.Sum(allocated)} -> {s.Sum(allocated)}");
+        Assert.True(after.Has("dotnet_gc_pause_time_seconds"));
+        Assert.True(after.Sum("dotnet_gc_pause_time_seconds") >= before.Sum("dotnet_gc_pause_time_seconds"));
+        Assert.True(after.Sum("dotnet_gc_collections", ("gc_heap_generation", "gen0")) >= 1);
+        Assert.True(after.Has("dotnet_thread_pool_queue_length"));
+    }
+
+    [Fact]
     public async Task ApiMetrics_WebhookEvents_CountedAsAcceptedOrRefusedWithTheProviderAsSource()
     {
         var branch = ProviderCases.Branch;

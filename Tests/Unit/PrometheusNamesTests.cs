@@ -16,4 +16,13 @@ public sealed class PrometheusNamesTests
     [InlineData("9lives", null, false, "_9lives")]
     public void For_DotNetInstrument_FollowsPrometheusConventions(string instrument, string? unit, bool counter, string expected) =>
         Assert.Equal(expected, PrometheusNames.For(instrument, unit, counter));
+
+    [Theory]
+    [InlineData("gc.heap.generation", "gc_heap_generation")]
+    [InlineData("cpu.mode", "cpu_mode")]
+    [InlineData("table", "table")]
+    [InlineData("a:b", "a_b")]
+    [InlineData("9x", "_9x")]
+    public void Label_DotNetTagName_BecomesAValidLabelName(string tag, string expected) =>
+        Assert.Equal(expected, PrometheusNames.Label(tag));
 }
