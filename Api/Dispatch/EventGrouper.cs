@@ -20,14 +20,22 @@ public sealed class EventGrouper(TimeProvider time, IOptions<LimitsOptions> limi
     private static readonly OneofDescriptor EventOf = Event.Descriptor.Oneofs.Single(o => o.Name == "EventOf");
     private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default);
 
-    public IReadOnlyList<EventGroup> Group(Events.Protos.Events batch, string source)
+    public GroupedBatch Group(Events.Protos.Events batch, string source)
     {
         var now = time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
         var header = ToHeader(batch.Header);
         var (oldEventAge, clockSkew) = (limits.Value.OldEventAge, limits.Value.ClockSkew);
-        return batch.Events_
-            .Select(evt => ToIngested(evt, nowMs, oldEventAge, clockSkew))
+        var flags = new BatchFlags();
+        var ingested = new List<IngestedEvent>(batch.Events_.Count);
+        foreach (var evt in batch.Events_)
+        {
+            DispatchValidator.TryParseTimestamp(evt.Timestamp, out var sentMs);
+            var timing = EventFlags.TimingOf(sentMs, nowMs, oldEventAge, clockSkew);
+            flags = flags.With(timing, sentMs, untyped: evt.EventOfCase == Event.EventOfOneofCase.None);
+            ingested.Add(ToIngested(evt, sentMs, EventFlags.Reason(evt, sentMs, timing, nowMs, oldEventAge), nowMs));
+        }
+        var groups = ingested
             .GroupBy(evt => evt.Name, StringComparer.Ordinal)
             .Select(g => new EventGroup
             {
@@ -38,11 +46,11 @@ public sealed class EventGrouper(TimeProvider time, IOptions<LimitsOptions> limi
                 ReceivedAtUtc = now.UtcDateTime,
             })
             .ToArray();
+        return new GroupedBatch(groups, flags);
     }
 
-    private static IngestedEvent ToIngested(Event evt, long nowMs, TimeSpan oldEventAge, TimeSpan clockSkew)
+    private static IngestedEvent ToIngested(Event evt, long timestamp, string? flag, long nowMs)
     {
-        DispatchValidator.TryParseTimestamp(evt.Timestamp, out var timestamp);
         var field = EventOf.Accessor.GetCaseFieldDescriptor(evt);
         var payload = field is null ? null : (IMessage)field.Accessor.GetValue(evt);
         return new IngestedEvent
@@ -53,7 +61,7 @@ public sealed class EventGrouper(TimeProvider time, IOptions<LimitsOptions> limi
             TimestampMs = Math.Min(timestamp, nowMs),
             CurrentUrl = evt.CurrentURL,
             ParamsJson = payload is null ? UnknownParams(evt) : Json.Format(payload),
-            Flag = EventFlags.Reason(evt, nowMs, oldEventAge, clockSkew),
+            Flag = flag,
         };
     }
 
@@ -89,3 +97,6 @@ public sealed class EventGrouper(TimeProvider time, IOptions<LimitsOptions> limi
         PpId = h.PpId,
     };
 }
+
+/// <summary>A wire batch as one group per event type, with the counts of its flagged events (metrics, log line).</summary>
+public sealed record GroupedBatch(IReadOnlyList<EventGroup> Groups, BatchFlags Flags);

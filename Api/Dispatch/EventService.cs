@@ -28,7 +28,7 @@ internal sealed class EventService(
             metrics.RefusedBatches.Add(1, new KeyValuePair<string, object?>("status", "invalid_argument"));
             throw new RpcException(new Status(StatusCode.InvalidArgument, problem));
         }
-        var groups = grouper.Group(request, Source);
+        var (groups, flags) = grouper.Group(request, Source);
         if (groups.Count == 0)
         {
             // An empty batch with a valid header: SUCCESS with nothing stored, as the original answered.
@@ -40,7 +40,7 @@ internal sealed class EventService(
             // SUCCESS only once every group is confirmed by RabbitMQ.
             await Task.WhenAll(groups.Select(g => grains.GetGrain<IEventWorkerGrain>(g.EventName).PublishAsync(g)))
                 .WaitAsync(timeout, context.CancellationToken);
-            Flag(request, groups[0].ReceivedAtUtc);
+            Count(flags, request.Header.DeviceId);
             return Success;
         }
         catch (TimeoutException)
@@ -56,15 +56,13 @@ internal sealed class EventService(
         }
     }
 
-    // The grouper's time, so these counts match the error_event rows the events got.
-    private void Flag(Protos.Events request, DateTime receivedAtUtc)
+    // Counted by the grouper in the pass that flagged the events, so these counts match their error_event rows.
+    private void Count(BatchFlags flags, string deviceId)
     {
-        var maxAge = limits.Value.OldEventAge;
-        var flags = BatchFlags.Inspect(request, new DateTimeOffset(receivedAtUtc).ToUnixTimeMilliseconds(), maxAge, limits.Value.ClockSkew);
         if (flags.OldEvents > 0)
         {
             metrics.OldEvents.Add(flags.OldEvents);
-            SecurityLog.OldEvents(logger, flags.OldEvents, maxAge.TotalDays, DateTimeOffset.FromUnixTimeMilliseconds(flags.OldestMs), request.Header.DeviceId);
+            SecurityLog.OldEvents(logger, flags.OldEvents, limits.Value.OldEventAge.TotalDays, DateTimeOffset.FromUnixTimeMilliseconds(flags.OldestMs), deviceId);
         }
         if (flags.FutureEvents > 0)
         {
@@ -73,7 +71,7 @@ internal sealed class EventService(
         if (flags.UnknownEvents > 0)
         {
             metrics.UnknownEvents.Add(flags.UnknownEvents);
-            SecurityLog.UnknownEvents(logger, flags.UnknownEvents, request.Header.DeviceId);
+            SecurityLog.UnknownEvents(logger, flags.UnknownEvents, deviceId);
         }
     }
 }

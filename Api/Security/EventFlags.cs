@@ -17,9 +17,24 @@ public static class EventFlags
     public static string? Reason(Event evt, long nowMs, TimeSpan oldEventAge, TimeSpan clockSkew)
     {
         DispatchValidator.TryParseTimestamp(evt.Timestamp, out var sentMs);
-        var time = IsAhead(sentMs, nowMs, clockSkew) ? AheadOfServer(sentMs, nowMs)
-            : IsOld(sentMs, nowMs, oldEventAge) ? $"timestamp {Time(sentMs)} is older than {Age(oldEventAge)}; stored as sent"
-            : null;
+        return Reason(evt, sentMs, TimingOf(sentMs, nowMs, oldEventAge, clockSkew), nowMs, oldEventAge);
+    }
+
+    /// <summary>Where a validated event's time stands against the server's: the flag its time earns, if any.</summary>
+    public static EventTiming TimingOf(long sentMs, long nowMs, TimeSpan oldEventAge, TimeSpan clockSkew) =>
+        IsAhead(sentMs, nowMs, clockSkew) ? EventTiming.Ahead
+        : IsOld(sentMs, nowMs, oldEventAge) ? EventTiming.Old
+        : EventTiming.AsSent;
+
+    /// <summary>The reason for an event whose time was parsed (<paramref name="sentMs"/>) and placed (<paramref name="timing"/>) already.</summary>
+    public static string? Reason(Event evt, long sentMs, EventTiming timing, long nowMs, TimeSpan oldEventAge)
+    {
+        var time = timing switch
+        {
+            EventTiming.Ahead => AheadOfServer(sentMs, nowMs),
+            EventTiming.Old => $"timestamp {Time(sentMs)} is older than {Age(oldEventAge)}; stored as sent",
+            _ => null,
+        };
         var type = evt.EventOfCase != Event.EventOfOneofCase.None ? null
             : HasUnknownFields(evt) ? $"event type unknown to this build; stored as {EventGrouper.UnknownEventName} with the whole event in params.rawEvent"
             : $"no event type set; stored as {EventGrouper.UnknownEventName}";
@@ -59,3 +74,9 @@ public static class EventFlags
         ? age.ToString("c", CultureInfo.InvariantCulture)
         : age.Days == 1 ? "1 day" : $"{age.Days} days";
 }
+
+/// <summary>
+/// A validated event's time against the server's: as sent (a clock ahead by at most the skew is clamped, not flagged),
+/// further ahead than the skew (clamped and flagged), or older than the bound (stored as sent, flagged).
+/// </summary>
+public enum EventTiming { AsSent, Ahead, Old }

@@ -65,12 +65,15 @@ public sealed class DispatchLimitsTests
     }
 
     [Fact]
-    public void Inspect_OldAndUntypedEvents_AreCounted()
+    public void Group_OldAndUntypedEvents_AreCounted()
     {
         var now = 100L * 86_400_000;
         var batch = Batch(Header("d1"), Launch("recent", now - 1000), Launch("old", 5), new Event { Id = "x", Timestamp = "7" });
 
-        var flags = BatchFlags.Inspect(batch, now, TimeSpan.FromDays(30), TimeSpan.FromMinutes(1));
+        var grouper = new EventGrouper(new Unit.FixedTime(DateTimeOffset.FromUnixTimeMilliseconds(now)),
+            Microsoft.Extensions.Options.Options.Create(new LimitsOptions { OldEventAge = TimeSpan.FromDays(30), ClockSkew = TimeSpan.FromMinutes(1) }));
+
+        var flags = grouper.Group(batch, "grpc").Flags;
 
         Assert.Equal(new BatchFlags(2, 5, 1), flags);
     }
@@ -83,7 +86,7 @@ public sealed class DispatchLimitsTests
         var evt = Event.Parser.ParseFrom([.. known, .. unknown]);
         var grouper = new EventGrouper(TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new LimitsOptions()));
 
-        var ingested = grouper.Group(Batch(Header("d1"), evt), "grpc").Single().Events.Single();
+        var ingested = grouper.Group(Batch(Header("d1"), evt), "grpc").Groups.Single().Events.Single();
 
         Assert.Equal(EventGrouper.UnknownEventName, ingested.Name);
         Assert.Equal($"{{\"rawEvent\":\"{Convert.ToBase64String([.. known, .. unknown])}\"}}", ingested.ParamsJson);

@@ -1,3 +1,4 @@
+using Events.Api.Dispatch;
 using Events.Api.Security;
 using Events.Protos;
 using Google.Protobuf;
@@ -90,17 +91,22 @@ public sealed class EventFlagsTests
     }
 
     [Fact]
-    public void Inspect_CountsWhatReasonFlags()
+    public void Group_CountsWhatItFlags()
     {
         var batch = Batch(Header("d1"), Launch("now", Now), Launch("skewed", Now + 60_000), Launch("future", Now + 60_001),
             Launch("old", Now - 31 * Day), Launch("older", 5), new Event { Id = "x", Timestamp = Now.ToString() });
 
-        Assert.Equal(new BatchFlags(2, 5, 1, 1), BatchFlags.Inspect(batch, Now, ThirtyDays, Skew));
-        Assert.Equal(4, batch.Events_.Count(e => EventFlags.Reason(e, Now, ThirtyDays, Skew) is not null));
+        var (groups, flags) = Grouper(Skew).Group(batch, "grpc");
+        Assert.Equal(new BatchFlags(2, 5, 1, 1), flags);
+        Assert.Equal(4, groups.SelectMany(g => g.Events).Count(e => e.Flag is not null));
         // With no tolerance the event a minute ahead is flagged and counted too.
-        Assert.Equal(new BatchFlags(2, 5, 1, 2), BatchFlags.Inspect(batch, Now, ThirtyDays, TimeSpan.Zero));
-        Assert.Equal(5, batch.Events_.Count(e => EventFlags.Reason(e, Now, ThirtyDays, TimeSpan.Zero) is not null));
+        (groups, flags) = Grouper(TimeSpan.Zero).Group(batch, "grpc");
+        Assert.Equal(new BatchFlags(2, 5, 1, 2), flags);
+        Assert.Equal(5, groups.SelectMany(g => g.Events).Count(e => e.Flag is not null));
     }
+
+    private static EventGrouper Grouper(TimeSpan clockSkew) => new(new FixedTime(DateTimeOffset.FromUnixTimeMilliseconds(Now)),
+        Microsoft.Extensions.Options.Options.Create(new LimitsOptions { OldEventAge = ThirtyDays, ClockSkew = clockSkew }));
 
     [Fact]
     public void Problems_ClockSkewOutsideZeroToOneDay_IsListed()

@@ -17,7 +17,7 @@ public sealed class EventGrouperTests
     {
         var batch = Batch(Header("d1"), Launch("a", 1), PageOpened("b", 2), Launch("c", 3), AddToCart("d", 4));
 
-        var groups = _grouper.Group(batch, "grpc");
+        var groups = _grouper.Group(batch, "grpc").Groups;
 
         Assert.Equal(["AddToCartEvent", "LaunchEvent", "PageOpenedEvent"], groups.Select(g => g.EventName).Order());
         Assert.Equal(["a", "c"], groups.Single(g => g.EventName == "LaunchEvent").Events.Select(e => e.Id));
@@ -32,7 +32,7 @@ public sealed class EventGrouperTests
         var past = Now.ToUnixTimeMilliseconds() - 86_400_000;
         var batch = Batch(Header("d1"), Launch("future", Now.ToUnixTimeMilliseconds() + 5_000), Launch("past", past));
 
-        var events = _grouper.Group(batch, "grpc").Single().Events;
+        var events = _grouper.Group(batch, "grpc").Groups.Single().Events;
 
         Assert.Equal(Now.ToUnixTimeMilliseconds(), events.Single(e => e.Id == "future").TimestampMs);
         Assert.Equal(past, events.Single(e => e.Id == "past").TimestampMs);
@@ -45,7 +45,7 @@ public sealed class EventGrouperTests
         var batch = Batch(Header("d1"), Launch("ok", now - 1_000), Launch("future", now + 5 * 60_000),
             Launch("old", now - 90 * 86_400_000L), new Event { Id = "untyped", Timestamp = now.ToString() });
 
-        var events = _grouper.Group(batch, "grpc").SelectMany(g => g.Events).ToDictionary(e => e.Id);
+        var events = _grouper.Group(batch, "grpc").Groups.SelectMany(g => g.Events).ToDictionary(e => e.Id);
 
         Assert.Null(events["ok"].Flag);
         Assert.Equal(now, events["future"].TimestampMs);
@@ -61,7 +61,7 @@ public sealed class EventGrouperTests
         var now = Now.ToUnixTimeMilliseconds();
         var batch = Batch(Header("d1"), Launch("ms", now + 1), Launch("seconds", now + 5_000), Launch("bound", now + 60_000));
 
-        var events = _grouper.Group(batch, "grpc").Single().Events; // default ClockSkew: 1 minute
+        var events = _grouper.Group(batch, "grpc").Groups.Single().Events; // default ClockSkew: 1 minute
 
         Assert.Equal(3, events.Count);
         Assert.All(events, e => Assert.Equal(now, e.TimestampMs));
@@ -75,7 +75,7 @@ public sealed class EventGrouperTests
         var grouper = new EventGrouper(new FixedTime(Now), Options.Create(new LimitsOptions { ClockSkew = TimeSpan.FromSeconds(10) }));
         var batch = Batch(Header("d1"), Launch("within", now + 10_000), Launch("beyond", now + 10_001));
 
-        var events = grouper.Group(batch, "grpc").Single().Events.ToDictionary(e => e.Id);
+        var events = grouper.Group(batch, "grpc").Groups.Single().Events.ToDictionary(e => e.Id);
 
         Assert.Equal(now, events["within"].TimestampMs);
         Assert.Null(events["within"].Flag);
@@ -90,7 +90,7 @@ public sealed class EventGrouperTests
         var grouper = new EventGrouper(new FixedTime(Now), Options.Create(new LimitsOptions { ClockSkew = TimeSpan.Zero }));
         var batch = Batch(Header("d1"), Launch("now", now), Launch("ahead", now + 1));
 
-        var events = grouper.Group(batch, "grpc").Single().Events.ToDictionary(e => e.Id);
+        var events = grouper.Group(batch, "grpc").Groups.Single().Events.ToDictionary(e => e.Id);
 
         Assert.Null(events["now"].Flag);
         Assert.Equal(now, events["ahead"].TimestampMs);
@@ -105,7 +105,7 @@ public sealed class EventGrouperTests
         var field = AddToCartEvent.Descriptor.Fields.InDeclarationOrder().First(f => f.FieldType == Google.Protobuf.Reflection.FieldType.String);
         field.Accessor.SetValue(evt.AddToCartEvent, "value-42");
 
-        var ingested = _grouper.Group(Batch(Header("d1"), evt), "grpc").Single().Events.Single();
+        var ingested = _grouper.Group(Batch(Header("d1"), evt), "grpc").Groups.Single().Events.Single();
 
         using var json = JsonDocument.Parse(ingested.ParamsJson);
         Assert.Equal("value-42", json.RootElement.GetProperty(field.JsonName).GetString());
@@ -116,7 +116,7 @@ public sealed class EventGrouperTests
     {
         var batch = Batch(Header("d1"), new Event { Id = "x", Timestamp = "1" });
 
-        var group = _grouper.Group(batch, "grpc").Single();
+        var group = _grouper.Group(batch, "grpc").Groups.Single();
 
         Assert.Equal(EventGrouper.UnknownEventName, group.EventName);
         Assert.Equal("{}", group.Events.Single().ParamsJson);
@@ -126,7 +126,7 @@ public sealed class EventGrouperTests
     public void Group_HeaderFields_AreCopied()
     {
         var header = Header("d9");
-        var group = _grouper.Group(Batch(header, Launch("a", 1)), "grpc").Single();
+        var group = _grouper.Group(Batch(header, Launch("a", 1)), "grpc").Groups.Single();
 
         Assert.Equal(header.SessionId, group.Header.SessionId);
         Assert.Equal(header.BbDeviceId, group.Header.BbDeviceId);
