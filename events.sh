@@ -7,7 +7,7 @@
 #   ./events.sh logs [name]      follow the cluster's logs (silo-1, api, ...)
 #   ./events.sh send [--count N] send a sample batch through the gRPC front door
 #   ./events.sh dlq list|replay  show dead letters and why; send them back into the pipeline after a fix
-#   ./events.sh bench [options]  benchmark the running cluster (~3 min; --help for options; Bench/results/latest.json)
+#   ./events.sh bench [options]  benchmark the running cluster (~3.5 min; --help for options; Bench/results/latest.json)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -162,7 +162,7 @@ cli() {
 
 cmd_bench() {
   # Builds the benchmark (only Bench/ and the contract) when its sources are newer than its build, then drives the
-  # running cluster on this script's ports. Default run: ~3 minutes, results in Bench/results/latest.json.
+  # running cluster on this script's ports. Default run: ~3.5 minutes (30 s warm-up per phase), results in Bench/results/latest.json.
   local dll="$ROOT/Bench/bin/$CONFIGURATION/net10.0/Bench.dll"
   mkdir -p "$LOG_DIR"
   if [ ! -f "$dll" ] || [ -n "$(find "$ROOT/Bench" "$ROOT/Protos" "$ROOT/Directory.Packages.props" -newer "$dll" \
