@@ -27,6 +27,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton(sp => new RoutingTable(sp.GetRequiredService<IOptions<RoutingOptions>>().Value.Rules));
         services.AddSingleton<PublishMetrics>();
         services.AddSingleton<Sinks.SinkMetrics>();
+        services.AddSingleton<SinkBatchCodec>();
         services.AddSingleton<ISinkStreamSender, StreamProviderSender>();
         services.AddSingleton<ITablePublisher, TablePublisher>();
         return services;

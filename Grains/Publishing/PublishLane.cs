@@ -5,7 +5,7 @@ namespace Events.Grains.Publishing;
 /// wait and leave together in the next message. A lone group leaves at once, so coalescing
 /// adds no latency when idle and makes messages bigger exactly when load is high.
 /// </summary>
-internal sealed class PublishLane(string table, ISinkStreamSender sender, PublisherOptions options)
+internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBatchCodec codec, PublisherOptions options)
 {
     private readonly Lock _lock = new();
     private readonly List<Pending> _pending = [];
@@ -54,7 +54,7 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, Publis
     private async Task SendAsync(List<Pending> batch)
     {
         var shard = (int)(Interlocked.Increment(ref _nextShard) % (uint)options.ShardsPerTable);
-        var message = new SinkBatch { Table = table, Groups = batch.ConvertAll(p => p.Group) };
+        var message = codec.Encode(table, batch.ConvertAll(p => p.Group));
         try
         {
             await sender.SendAsync(SinkStreams.For(table, shard), message);

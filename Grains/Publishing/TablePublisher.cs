@@ -4,10 +4,10 @@ using Microsoft.Extensions.Options;
 namespace Events.Grains.Publishing;
 
 /// <summary>One <see cref="PublishLane"/> per table, shared by every worker grain on this silo.</summary>
-internal sealed class TablePublisher(ISinkStreamSender sender, IOptions<PublisherOptions> options) : ITablePublisher
+internal sealed class TablePublisher(ISinkStreamSender sender, SinkBatchCodec codec, IOptions<PublisherOptions> options) : ITablePublisher
 {
     private readonly ConcurrentDictionary<string, PublishLane> _lanes = new(StringComparer.Ordinal);
 
     public Task PublishAsync(string table, EventGroup group) =>
-        _lanes.GetOrAdd(table, t => new PublishLane(t, sender, options.Value)).EnqueueAsync(group);
+        _lanes.GetOrAdd(table, t => new PublishLane(t, sender, codec, options.Value)).EnqueueAsync(group);
 }

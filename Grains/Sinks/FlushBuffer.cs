@@ -1,26 +1,27 @@
 namespace Events.Grains.Sinks;
 
 /// <summary>
-/// Rows waiting for ClickHouse, in generations. Each caller gets the task of the generation
+/// Rows waiting for ClickHouse, in generations (of stream messages, each counting as its rows). Each caller gets the task of the generation
 /// its rows joined; that task completes when the generation is written and faults when the
 /// write fails, so a stream message is only acknowledged once its rows are stored.
 /// A failed generation is dropped: its callers' messages are redelivered and bring the rows back.
 /// Not thread-safe: the sink grain's turn-based scheduling serialises access.
 /// </summary>
-internal sealed class FlushBuffer<TRow>(int maxRows)
+internal sealed class FlushBuffer<TItem>(int maxRows)
 {
     private readonly Queue<Generation> _sealed = new();
     private Generation _current = new();
     private bool _flushing;
 
-    public int PendingRows => _current.Rows.Count + _sealed.Sum(g => g.Rows.Count);
+    public int PendingRows => _current.RowCount + _sealed.Sum(g => g.RowCount);
 
-    /// <summary>Adds rows; returns the task that completes when they are written.</summary>
-    public Task Add(IReadOnlyList<TRow> rows)
+    /// <summary>Adds items holding <paramref name="rows"/> rows; returns the task that completes when they are written.</summary>
+    public Task Add(IReadOnlyList<TItem> items, int rows)
     {
         var generation = _current;
-        generation.Rows.AddRange(rows);
-        if (generation.Rows.Count >= maxRows)
+        generation.Items.AddRange(items);
+        generation.RowCount += rows;
+        if (generation.RowCount >= maxRows)
         {
             Seal();
         }
@@ -34,7 +35,7 @@ internal sealed class FlushBuffer<TRow>(int maxRows)
     public Task Seal()
     {
         var generation = _current;
-        if (generation.Rows.Count == 0)
+        if (generation.Items.Count == 0)
         {
             return Task.CompletedTask;
         }
@@ -44,7 +45,7 @@ internal sealed class FlushBuffer<TRow>(int maxRows)
     }
 
     /// <summary>Writes sealed generations one at a time; a second caller returns at once.</summary>
-    public async Task WriteSealedAsync(Func<IReadOnlyList<TRow>, Task> write)
+    public async Task WriteSealedAsync(Func<IReadOnlyList<TItem>, Task> write)
     {
         if (_flushing)
         {
@@ -57,7 +58,7 @@ internal sealed class FlushBuffer<TRow>(int maxRows)
             {
                 try
                 {
-                    await write(generation.Rows);
+                    await write(generation.Items);
                     generation.Completion.TrySetResult();
                 }
                 catch (Exception ex)
@@ -74,7 +75,8 @@ internal sealed class FlushBuffer<TRow>(int maxRows)
 
     private sealed class Generation
     {
-        public List<TRow> Rows { get; } = [];
+        public List<TItem> Items { get; } = [];
+        public int RowCount { get; set; }
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -6,4 +6,15 @@ namespace Events.Grains.Sinks;
 public interface ITableWriter
 {
     Task WriteAsync(TableSchema table, IReadOnlyList<object[]> rows, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Encodes rows ahead of their insert, so the sink can keep a waiting message as bytes and its flush only sends
+    /// them. Null when the store takes rows only as objects, or when a value cannot be encoded: then the insert of
+    /// the objects refuses that row on its own.
+    /// </summary>
+    EncodedRows? Encode(TableSchema table, IEnumerable<object[]> rows) => null;
+
+    /// <summary>Writes rows encoded by <see cref="Encode"/> for this table, in one insert.</summary>
+    Task WriteEncodedAsync(TableSchema table, IReadOnlyList<EncodedRows> parts, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"the store of table {table.Name} takes rows only as objects");
 }

@@ -12,6 +12,8 @@ public sealed class SinkMetrics
 
     // Inserts take milliseconds when healthy and up to the command timeout (20 s) when the store struggles.
     private static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20];
+    // Lag from the front door: a healthy pipeline stores rows within about a second, a struggling one within minutes.
+    private static readonly double[] LagBuckets = [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 60, 300];
     private static readonly long[] RowBuckets = [1, 10, 100, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000];
 
     private readonly Counter<long> _rowsFlushed;
@@ -20,6 +22,7 @@ public sealed class SinkMetrics
     private readonly Counter<long> _insertFailures;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _deadLetters;
+    private readonly Histogram<double> _lag;
 
     public SinkMetrics(IMeterFactory meters)
     {
@@ -36,6 +39,10 @@ public sealed class SinkMetrics
             "Inserts retried: a failed flush whose messages are redelivered (failed) or a refused row retried alone (rejected).");
         _deadLetters = meter.CreateCounter<long>("events.sink.dead_letters", "{event}",
             "Events a table refused for good, written to error_event and the dead-letter queue, per table.");
+        _lag = meter.CreateHistogram("events.sink.lag", "s",
+            "Per stream message: time since the front door received its oldest events, when the message reached its table's " +
+            "sink (stage arrived) and when its rows were stored (stage stored), per table.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LagBuckets });
     }
 
     public void InsertSucceeded(string store, string table, int rows, TimeSpan elapsed)
@@ -58,6 +65,10 @@ public sealed class SinkMetrics
     public void Retried(string table, string reason) => _retries.Add(1, [new("table", table), new("reason", reason)]);
 
     public void DeadLettered(string table, int events) => _deadLetters.Add(events, new KeyValuePair<string, object?>("table", table));
+
+    /// <param name="stage"><c>arrived</c> (at the sink) or <c>stored</c> (in its table or dead-lettered).</param>
+    public void Lag(string table, string stage, TimeSpan lag) =>
+        _lag.Record(Math.Max(0, lag.TotalSeconds), [new("table", table), new("stage", stage)]);
 
     private static KeyValuePair<string, object?>[] StoreAndTable(string store, string table) => [new("store", store), new("table", table)];
 }

@@ -1,30 +1,41 @@
+using Events.Grains.Publishing;
 using Events.Grains.Tables;
 using Microsoft.Extensions.Logging;
 
 namespace Events.Grains.Sinks;
 
 /// <summary>
-/// Writes one generation of a table's rows. Normally one insert. If the table refuses some rows for their data,
-/// the others are written and the refused ones go to <c>error_event</c> and the dead-letter queue, so one bad
-/// event never holds back its batch. Completes only when every row is in its table or dead-lettered.
+/// Writes one generation of a table's rows, normally in one insert of the rows its messages brought encoded.
+/// If the table refuses some rows for their data, the others are written and the refused ones go to
+/// <c>error_event</c> and the dead-letter queue, so one bad event never holds back its batch. Completes only when
+/// every row is in its table or dead-lettered.
 /// </summary>
 internal sealed class TableFlusher(
     TableSchema table,
+    SinkBatchCodec codec,
     ITableWriter writer,
     IDeadLetterSink deadLetters,
     SinkOptions options,
     ILogger logger,
     SinkMetrics metrics)
 {
-    public async Task WriteAsync(IReadOnlyList<TableRow> rows)
+    public async Task WriteAsync(IReadOnlyList<WaitingMessage> messages)
     {
+        var count = messages.Sum(m => m.Message.EventCount);
+        // Rows are made from the messages only when a store takes objects, a value could not be encoded, or the table
+        // refused the insert; then they are made once and kept for the search (the HTTP forwarder remembers which
+        // rows it delivered).
+        var rows = messages.All(m => m.Encoded is not null) ? null : Map(messages);
         try
         {
-            await WriteRowsAsync(rows);
-            SinkLog.Flushed(logger, table.Name, rows.Count);
+            await (rows is null
+                ? writer.WriteEncodedAsync(table, [.. messages.Select(m => m.Encoded!)], CancellationToken.None)
+                : WriteRowsAsync(rows));
+            SinkLog.Flushed(logger, table.Name, count);
         }
         catch (RowsRejectedException ex)
         {
+            rows ??= Map(messages);
             SinkLog.RowsRejected(logger, table.Name, rows.Count, ex.Reason);
             var finder = new RejectedRowFinder<TableRow>(WriteRowsAsync, options.MaxRejectedRetries, attempt =>
             {
@@ -36,11 +47,14 @@ internal sealed class TableFlusher(
         }
         catch (Exception ex)
         {
-            SinkLog.FlushFailed(logger, table.Name, rows.Count, ex);
+            SinkLog.FlushFailed(logger, table.Name, count, ex);
             metrics.Retried(table.Name, "failed"); // the generation's messages are redelivered and written again
             throw;
         }
     }
+
+    private List<TableRow> Map(IReadOnlyList<WaitingMessage> messages) =>
+        [.. messages.SelectMany(m => table.MapRows(codec.Decode(m.Message)))];
 
     private Task WriteRowsAsync(IReadOnlyList<TableRow> rows) =>
         writer.WriteAsync(table, rows.Select(r => r.Values).ToList(), CancellationToken.None);

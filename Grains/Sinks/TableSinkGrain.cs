@@ -21,6 +21,7 @@ namespace Events.Grains.Sinks;
 [RegexImplicitStreamSubscription(SinkStreams.NamespacePattern)]
 internal sealed class TableSinkGrain(
     TableCatalog catalog,
+    SinkBatchCodec codec,
     ITableWriter writer,
     IDeadLetterSink deadLetters,
     IOptions<SinkOptions> options,
@@ -30,7 +31,7 @@ internal sealed class TableSinkGrain(
     IHostApplicationLifetime lifetime)
     : Grain, ITableSinkGrain, IAsyncBatchObserver<SinkBatch>, IStreamSubscriptionObserver, IRemindable
 {
-    private readonly FlushBuffer<TableRow> _buffer = new(options.Value.MaxRows);
+    private readonly FlushBuffer<WaitingMessage> _buffer = new(options.Value.MaxRows);
     private TableSchema _table = null!;
     private TableFlusher _flusher = null!;
     private SinkWatchdog _watchdog = null!;
@@ -39,7 +40,7 @@ internal sealed class TableSinkGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _table = catalog.Get(this.GetPrimaryKeyString());
-        _flusher = new TableFlusher(_table, writer, deadLetters, options.Value, logger, metrics);
+        _flusher = new TableFlusher(_table, codec, writer, deadLetters, options.Value, logger, metrics);
         var interval = options.Value.FlushInterval;
         this.RegisterGrainTimer(OnFlushTimerAsync, new GrainTimerCreationOptions(interval, interval) { Interleave = true });
         _watchdog = SinkWatchdog.For(this, _table.Name, watchdogOptions.Value, logger);
@@ -62,13 +63,16 @@ internal sealed class TableSinkGrain(
 
     public async Task OnNextAsync(IList<SequentialItem<SinkBatch>> items)
     {
-        var rows = items.Count == 1 ? _table.MapRows(items[0].Item) : items.SelectMany(i => _table.MapRows(i.Item)).ToList();
-        if (rows.Count == 0)
+        var messages = items.Select(i => i.Item).Where(m => m.EventCount > 0).ToList();
+        if (messages.Count == 0)
         {
             return;
         }
         _watchdog.RowsArrived();
-        var written = _buffer.Add(rows);
+        RecordLag("arrived", messages);
+        // Encoded now, off this grain's turn, so that the rows wait as bytes and the flush only sends them.
+        var waiting = await Task.Run(() => messages.ConvertAll(Encode));
+        var written = _buffer.Add(waiting, messages.Sum(m => m.EventCount));
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             _ = _buffer.Seal(); // shutting down: no waiting for a tick that may never come
@@ -78,6 +82,7 @@ internal sealed class TableSinkGrain(
             _ = WriteSealedAsync();
         }
         await written;
+        RecordLag("stored", messages);
     }
 
     public Task FlushAsync()
@@ -107,6 +112,23 @@ internal sealed class TableSinkGrain(
         _buffer.Seal();
         _ = WriteSealedAsync();
         return Task.CompletedTask;
+    }
+
+    private WaitingMessage Encode(SinkBatch message) => new(message, writer.Encode(_table, RowsOf(message)));
+
+    // Lazy: a store that takes rows only as objects never reads them here.
+    private IEnumerable<object[]> RowsOf(SinkBatch message)
+    {
+        foreach (var row in _table.MapRows(codec.Decode(message))) yield return row.Values;
+    }
+
+    private void RecordLag(string stage, List<SinkBatch> messages)
+    {
+        var now = DateTime.UtcNow;
+        foreach (var message in messages)
+        {
+            if (message.ReceivedAtUtc != default) metrics.Lag(_table.Name, stage, now - message.ReceivedAtUtc);
+        }
     }
 
     private Task WriteSealedAsync() => _buffer.WriteSealedAsync(_flusher.WriteAsync);

@@ -36,10 +36,10 @@ public sealed class TableSchema
         return row;
     }
 
-    public List<TableRow> MapRows(SinkBatch batch)
+    public List<TableRow> MapRows(IReadOnlyList<EventGroup> groups)
     {
-        var rows = new List<TableRow>(batch.EventCount);
-        foreach (var group in batch.Groups)
+        var rows = new List<TableRow>(groups.Sum(g => g.Events.Count));
+        foreach (var group in groups)
         {
             foreach (var evt in group.Events)
             {

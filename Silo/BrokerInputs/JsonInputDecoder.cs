@@ -29,6 +29,6 @@ internal sealed class JsonInputDecoder(IOptions<BrokerInputsOptions> options, Ti
         if (events.Count < 2) return events;
         var batches = events.OfType<SinkBatch>().ToList();
         if (batches.Count != events.Count || batches.Any(b => b.Table != batches[0].Table)) return events;
-        return [new SinkBatch { Table = batches[0].Table, Groups = [.. batches.SelectMany(b => b.Groups)] }];
+        return [new SinkBatch { Table = batches[0].Table, Groups = [.. batches.SelectMany(b => b.Groups!)] }];
     }
 }

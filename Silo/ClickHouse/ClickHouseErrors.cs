@@ -1,6 +1,5 @@
 using System.Data.Common;
 using ClickHouse.Driver;
-using ClickHouse.Driver.Copy;
 using Events.Grains.Sinks;
 
 namespace Events.Silo.ClickHouse;
@@ -36,8 +35,6 @@ internal static class ClickHouseErrors
     /// <summary>The exception to throw for <paramref name="error"/>: a <see cref="RowsRejectedException"/> or itself.</summary>
     public static Exception Classify(Exception error) => error switch
     {
-        ClickHouseBulkCopySerializationException serialization =>
-            new RowsRejectedException($"a value cannot be written to its column: {serialization.InnerException?.Message ?? serialization.Message}", error),
         ClickHouseServerException server when RefusedRowCodes.Contains(Code(server)) =>
             new RowsRejectedException($"ClickHouse code {Code(server)}: {FirstLine(server.Message)}", error),
         _ => error,

@@ -30,10 +30,10 @@ public sealed class JsonInputDecoderTests
         Assert.Null(result.Refusal);
         var batch = Assert.IsType<SinkBatch>(Assert.Single(result.Events));
         Assert.Equal("user_account", batch.Table);
-        var evt = batch.Groups.Single().Events.Single();
+        var evt = batch.Groups!.Single().Events.Single();
         Assert.Equal("7", evt.Id);
         Assert.Equal(Now.ToUnixTimeMilliseconds(), evt.TimestampMs);
-        Assert.Equal(Now.UtcDateTime, batch.Groups[0].ReceivedAtUtc);
+        Assert.Equal(Now.UtcDateTime, batch.Groups![0].ReceivedAtUtc);
     }
 
     [Fact]
@@ -51,6 +51,6 @@ public sealed class JsonInputDecoderTests
         var folded = Assert.IsType<SinkBatch>(Assert.Single(Decoder.Combine(events)));
 
         Assert.Equal("trace_log", folded.Table);
-        Assert.Equal(["a", "b", "c"], folded.Groups.SelectMany(g => g.Events).Select(e => e.ParamsJson[9..10]));
+        Assert.Equal(["a", "b", "c"], folded.Groups!.SelectMany(g => g.Events).Select(e => e.ParamsJson[9..10]));
     }
 }

@@ -31,7 +31,7 @@ public sealed class JsonMessageMapperTests
         var batch = Map("""{"serviceName":"identity","timeTaken":12}""");
 
         Assert.Equal("trace_log", batch.Table);
-        var group = Assert.Single(batch.Groups);
+        var group = Assert.Single(batch.Groups!);
         Assert.Equal("identity.dx", group.Source);
         Assert.Equal("trace_log", group.EventName);
         Assert.Equal(Received, group.ReceivedAtUtc);
@@ -46,21 +46,21 @@ public sealed class JsonMessageMapperTests
     {
         var batch = Map("""[{"type":"like","n":1},{"type":"share","n":2},{"type":"like","n":3},{"n":4}]""", Input(eventNameField: "type"), "post_activity_log_events");
 
-        Assert.Equal(["like", "post_activity_log_events", "share"], batch.Groups.Select(g => g.EventName).Order());
-        Assert.Equal(2, batch.Groups.Single(g => g.EventName == "like").Events.Count);
+        Assert.Equal(["like", "post_activity_log_events", "share"], batch.Groups!.Select(g => g.EventName).Order());
+        Assert.Equal(2, batch.Groups!.Single(g => g.EventName == "like").Events.Count);
         Assert.Equal(4, batch.EventCount);
     }
 
     [Fact]
     public void TheId_IsTheConfiguredField_ElseAHashOfTheObjectThatIgnoresSpacing()
     {
-        Assert.Equal("4242", Map("""{"user_id":4242}""", Input(idField: "user_id")).Groups[0].Events[0].Id);
-        Assert.Equal("abc", Map("""{"user":{"id":"abc"}}""", Input(idField: "user.id")).Groups[0].Events[0].Id);
+        Assert.Equal("4242", Map("""{"user_id":4242}""", Input(idField: "user_id")).Groups![0].Events[0].Id);
+        Assert.Equal("abc", Map("""{"user":{"id":"abc"}}""", Input(idField: "user.id")).Groups![0].Events[0].Id);
 
-        var compact = Map("""{"a":1,"b":"x"}""").Groups[0].Events[0].Id;
-        Assert.Equal(compact, Map("{ \"a\" : 1,\n  \"b\" : \"x\" }").Groups[0].Events[0].Id);
-        Assert.NotEqual(compact, Map("""{"a":2,"b":"x"}""").Groups[0].Events[0].Id);
-        Assert.Equal(compact, Map("""[{"a":1,"b":"x"}]""").Groups[0].Events[0].Id);
+        var compact = Map("""{"a":1,"b":"x"}""").Groups![0].Events[0].Id;
+        Assert.Equal(compact, Map("{ \"a\" : 1,\n  \"b\" : \"x\" }").Groups![0].Events[0].Id);
+        Assert.NotEqual(compact, Map("""{"a":2,"b":"x"}""").Groups![0].Events[0].Id);
+        Assert.Equal(compact, Map("""[{"a":1,"b":"x"}]""").Groups![0].Events[0].Id);
     }
 
     [Theory]
@@ -74,7 +74,7 @@ public sealed class JsonMessageMapperTests
     [InlineData("\"2025-06-01 12:00:00\"", 1748779200000)] // no zone: UTC
     public void TheTime_IsReadFromTheConfiguredField(string value, long expectedMs)
     {
-        var evt = Map($$"""{"ts":{{value}}}""", Input(timestampField: "ts")).Groups[0].Events[0];
+        var evt = Map($$"""{"ts":{{value}}}""", Input(timestampField: "ts")).Groups![0].Events[0];
 
         Assert.Equal(expectedMs, evt.TimestampMs);
     }
@@ -87,7 +87,7 @@ public sealed class JsonMessageMapperTests
     [InlineData("""{"ts":4102444800}""")] // 2100: a clock ahead of ours
     public void AnAbsentUnknownOrFutureTime_IsTheTimeTheMessageWasRead(string json)
     {
-        Assert.Equal(ReceivedMs, Map(json, Input(timestampField: "ts")).Groups[0].Events[0].TimestampMs);
+        Assert.Equal(ReceivedMs, Map(json, Input(timestampField: "ts")).Groups![0].Events[0].TimestampMs);
     }
 
     [Theory]

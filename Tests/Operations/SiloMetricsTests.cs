@@ -26,10 +26,15 @@ public sealed class SiloMetricsTests(SiloMetricsFixture fixture) : IClassFixture
             PageOpened($"{device}-4", now), PageOpened($"{device}-5", now)));
         await Pipeline.WaitForRowsAsync("event", $"device_id = '{device}'", 5);
 
+        var stored = ("stage", "stored");
         var after = await Eventually.Until(fixture.ScrapeSiloAsync,
-            s => Grew(before, s, "events_sink_rows_flushed_total", table) >= 5, Patience,
-            s => $"events_sink_rows_flushed_total{{table=event}} grew by {Grew(before, s, "events_sink_rows_flushed_total", table)}");
+            s => Grew(before, s, "events_sink_rows_flushed_total", table) >= 5 && Grew(before, s, "events_sink_lag_seconds_count", table, stored) >= 1,
+            Patience, s => $"events_sink_rows_flushed_total{{table=event}} grew by {Grew(before, s, "events_sink_rows_flushed_total", table)}, " +
+                $"events_sink_lag_seconds_count{{table=event,stage=stored}} by {Grew(before, s, "events_sink_lag_seconds_count", table, stored)}");
         Assert.Equal(5, Grew(before, after, "events_sink_rows_flushed_total", table, ("store", "clickhouse")));
+        // Each message's lag from the front door: when it reached the sink, and when its rows were stored.
+        Assert.True(Grew(before, after, "events_sink_lag_seconds_count", table, ("stage", "arrived")) >= 1);
+        Assert.True(Grew(before, after, "events_sink_lag_seconds_sum", table, stored) > 0);
         Assert.Equal(5, Grew(before, after, "events_sink_insert_rows_sum", table));
         Assert.True(Grew(before, after, "events_sink_insert_rows_count", table) >= 1);
         Assert.True(Grew(before, after, "events_sink_insert_duration_seconds_count", table, ("outcome", "ok")) >= 1);

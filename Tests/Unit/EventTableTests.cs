@@ -10,15 +10,14 @@ public sealed class EventTableTests
         SessionId = "s", BbDeviceId = 6, UserId = 7, DeviceId = "d", Os = "ios", CurrentUrl = "app://header", PpId = "pp",
     };
 
-    private static SinkBatch BatchOf(params IngestedEvent[] events) => new()
-    {
-        Table = "event",
-        Groups = [new EventGroup
+    private static EventGroup[] BatchOf(params IngestedEvent[] events) =>
+    [
+        new EventGroup
         {
             Source = "grpc", EventName = "LaunchEvent", Header = Header, Events = events,
             ReceivedAtUtc = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc),
-        }],
-    };
+        },
+    ];
 
     [Fact]
     public void EventTable_HasTheOriginalColumns()

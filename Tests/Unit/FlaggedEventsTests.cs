@@ -45,7 +45,7 @@ public sealed class FlaggedEventsTests
         var errors = FlaggedEvents.ErrorGroup(Group(Event("old", "timestamp 2020-01-01T00:00:00.000Z is older than 30 days; stored as sent")),
             ["event", "click_event"])!;
 
-        var row = Assert.Single(EventTables.ErrorEvent.MapRows(new SinkBatch { Table = "error_event", Groups = [errors] }));
+        var row = Assert.Single(EventTables.ErrorEvent.MapRows([errors]));
 
         var columns = EventTables.ErrorEvent.ColumnNames.ToList();
         object Cell(string column) => row.Values[columns.IndexOf(column)];

@@ -12,7 +12,7 @@ public sealed class FlushBufferTests
         var buffer = new FlushBuffer<object[]>(maxRows: 10);
         var written = new List<int>();
 
-        var pending = buffer.Add(Rows(3));
+        var pending = buffer.Add(Rows(3), 3);
         Assert.False(buffer.HasSealed);
         Assert.False(pending.IsCompleted);
 
@@ -28,9 +28,9 @@ public sealed class FlushBufferTests
     public async Task Add_ReachingThreshold_SealsAGeneration_AllCallersShareIt()
     {
         var buffer = new FlushBuffer<object[]>(maxRows: 5);
-        var first = buffer.Add(Rows(3));
-        var second = buffer.Add(Rows(2));
-        var third = buffer.Add(Rows(1));
+        var first = buffer.Add(Rows(3), 3);
+        var second = buffer.Add(Rows(2), 2);
+        var third = buffer.Add(Rows(1), 1);
 
         Assert.True(buffer.HasSealed);
         var written = new List<int>();
@@ -46,8 +46,8 @@ public sealed class FlushBufferTests
     public async Task WriteFailure_FaultsEveryCallerOfThatGeneration_AndDropsItsRows()
     {
         var buffer = new FlushBuffer<object[]>(maxRows: 100);
-        var first = buffer.Add(Rows(2));
-        var second = buffer.Add(Rows(2));
+        var first = buffer.Add(Rows(2), 2);
+        var second = buffer.Add(Rows(2), 2);
         _ = buffer.Seal();
 
         await buffer.WriteSealedAsync(_ => throw new InvalidOperationException("clickhouse down"));
@@ -71,9 +71,9 @@ public sealed class FlushBufferTests
             concurrent--;
         }
 
-        var a = buffer.Add(Rows(1));
+        var a = buffer.Add(Rows(1), 1);
         var firstWriter = buffer.WriteSealedAsync(Write);
-        var b = buffer.Add(Rows(1));
+        var b = buffer.Add(Rows(1), 1);
         var secondWriter = buffer.WriteSealedAsync(Write);
 
         Assert.True(secondWriter.IsCompleted);
@@ -87,5 +87,24 @@ public sealed class FlushBufferTests
     public void Seal_EmptyBuffer_IsCompleted()
     {
         Assert.True(new FlushBuffer<object[]>(10).Seal().IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task Add_CountsTheRowsAnItemHolds_NotTheItems()
+    {
+        // Items are stream messages: one of 4,000 events weighs 4,000 rows against the threshold.
+        var buffer = new FlushBuffer<string>(maxRows: 5_000);
+
+        var first = buffer.Add(["message of 4,000"], 4_000);
+        Assert.False(buffer.HasSealed);
+        var second = buffer.Add(["message of 1,000"], 1_000);
+
+        Assert.True(buffer.HasSealed);
+        Assert.Equal(5_000, buffer.PendingRows);
+        var written = new List<IReadOnlyList<string>>();
+        await buffer.WriteSealedAsync(items => { written.Add(items); return Task.CompletedTask; });
+        await Task.WhenAll(first, second);
+        Assert.Equal(["message of 4,000", "message of 1,000"], Assert.Single(written));
+        Assert.Equal(0, buffer.PendingRows);
     }
 }

@@ -1,11 +1,14 @@
 using System.Collections.Concurrent;
 using Events.Grains;
 using Events.Grains.Publishing;
+using Events.Tests.Infrastructure;
 
 namespace Events.Tests.Unit;
 
 public sealed class PublishLaneTests
 {
+    private static readonly SinkBatchCodec Codec = TestCodec.Create();
+
     private static EventGroup Group(int events) => new()
     {
         Source = "grpc",
@@ -45,7 +48,7 @@ public sealed class PublishLaneTests
     public async Task Enqueue_WhileAMessageIsUnconfirmed_GroupsLeaveTogetherInTheNext()
     {
         var sender = new GatedSender();
-        var lane = new PublishLane("event", sender, new PublisherOptions { MaxInFlightPerTable = 1, ShardsPerTable = 4 });
+        var lane = new PublishLane("event", sender, Codec, new PublisherOptions { MaxInFlightPerTable = 1, ShardsPerTable = 4 });
 
         var first = lane.EnqueueAsync(Group(1));
         await WaitForSends(sender, 1);
@@ -61,7 +64,7 @@ public sealed class PublishLaneTests
         await Task.WhenAll(waiting);
 
         var second = sender.Sent.ElementAt(1).Batch;
-        Assert.Equal(5, second.Groups.Count);
+        Assert.Equal(5, Codec.Decode(second).Count);
         Assert.Equal(10, second.EventCount);
         Assert.All(sender.Sent, s => Assert.Equal("event", s.Stream.GetKeyAsString()));
     }
@@ -70,7 +73,7 @@ public sealed class PublishLaneTests
     public async Task Enqueue_MessagesRespectTheEventLimit()
     {
         var sender = new GatedSender();
-        var lane = new PublishLane("event", sender, new PublisherOptions { MaxInFlightPerTable = 1, MaxEventsPerMessage = 5 });
+        var lane = new PublishLane("event", sender, Codec, new PublisherOptions { MaxInFlightPerTable = 1, MaxEventsPerMessage = 5 });
         var first = lane.EnqueueAsync(Group(1));
         await WaitForSends(sender, 1);
         var rest = Enumerable.Range(0, 4).Select(_ => lane.EnqueueAsync(Group(3))).ToArray();
@@ -85,7 +88,7 @@ public sealed class PublishLaneTests
     public async Task SendFailure_FaultsEveryGroupOfThatMessage()
     {
         var sender = new GatedSender { Failure = new InvalidOperationException("broker down") };
-        var lane = new PublishLane("event", sender, new PublisherOptions { MaxInFlightPerTable = 1 });
+        var lane = new PublishLane("event", sender, Codec, new PublisherOptions { MaxInFlightPerTable = 1 });
         var first = lane.EnqueueAsync(Group(1));
         await WaitForSends(sender, 1);
         var second = lane.EnqueueAsync(Group(1));
@@ -101,7 +104,7 @@ public sealed class PublishLaneTests
     {
         var sender = new GatedSender();
         sender.Gate.SetResult();
-        var lane = new PublishLane("event", sender, new PublisherOptions { MaxInFlightPerTable = 1, ShardsPerTable = 3 });
+        var lane = new PublishLane("event", sender, Codec, new PublisherOptions { MaxInFlightPerTable = 1, ShardsPerTable = 3 });
 
         for (var i = 0; i < 6; i++)
         {

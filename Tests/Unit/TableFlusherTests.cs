@@ -1,4 +1,5 @@
 using Events.Grains;
+using Events.Grains.Publishing;
 using Events.Grains.Sinks;
 using Events.Grains.Tables;
 using Events.Tests.Infrastructure;
@@ -8,11 +9,30 @@ namespace Events.Tests.Unit;
 
 public sealed class TableFlusherTests
 {
-    /// <summary>Records inserts per table; the event table refuses rows whose id starts with "bad".</summary>
+    /// <summary>
+    /// Records inserts per table; the event table refuses rows whose id starts with "bad". With <see cref="Encodes"/>,
+    /// it encodes rows ahead as their ids, one per line, like a store with a wire format.
+    /// </summary>
     private sealed class RecordingWriter : ITableWriter
     {
         public Dictionary<string, List<object[]>> Inserted { get; } = [];
         public Exception? FailEverythingWith { get; set; }
+        public bool Encodes { get; init; }
+        public int EncodedInserts { get; private set; }
+
+        public EncodedRows? Encode(TableSchema table, IEnumerable<object[]> rows)
+        {
+            if (!Encodes) return null;
+            var ids = rows.Select(r => (string)r[0]).ToList();
+            return new EncodedRows(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', ids)), ids.Count);
+        }
+
+        public Task WriteEncodedAsync(TableSchema table, IReadOnlyList<EncodedRows> parts, CancellationToken cancellationToken)
+        {
+            EncodedInserts++;
+            var rows = parts.SelectMany(p => System.Text.Encoding.UTF8.GetString(p.Bytes).Split('\n')).Select(id => new object[] { id }).ToList();
+            return WriteAsync(table, rows, cancellationToken);
+        }
 
         public Task WriteAsync(TableSchema table, IReadOnlyList<object[]> rows, CancellationToken cancellationToken)
         {
@@ -37,20 +57,24 @@ public sealed class TableFlusherTests
         }
     }
 
-    private readonly RecordingWriter _writer = new();
+    private RecordingWriter _writer = new();
     private readonly RecordingDeadLetters _deadLetters = new();
 
-    private TableFlusher Flusher() => new(EventTables.Event, _writer, _deadLetters,
+    private static readonly SinkBatchCodec Codec = TestCodec.Create();
+
+    private TableFlusher Flusher() => new(EventTables.Event, Codec, _writer, _deadLetters,
         new SinkOptions { MaxRejectedRetries = 2, RejectedRetryDelay = TimeSpan.Zero }, NullLogger.Instance, TestMeters.Sink());
 
-    private static List<TableRow> Rows(params string[] ids)
+    /// <summary>One stream message of LaunchEvents with these ids, as the publisher sends it, waiting in a sink.</summary>
+    private WaitingMessage[] Message(params string[] ids)
     {
         var group = new EventGroup
         {
             Source = "grpc", EventName = "LaunchEvent", Header = new EventHeader { DeviceId = "d1" },
             Events = ids.Select(id => new IngestedEvent { Id = id, Name = "LaunchEvent", TimestampMs = 1 }).ToList(),
         };
-        return EventTables.Event.MapRows(new SinkBatch { Table = "event", Groups = [group] });
+        var message = Codec.Encode("event", [group]);
+        return [new WaitingMessage(message, _writer.Encode(EventTables.Event, EventTables.Event.MapRows([group]).Select(r => r.Values)))];
     }
 
     private static IEnumerable<string> Ids(IEnumerable<object[]> rows) => rows.Select(r => (string)r[0]);
@@ -58,7 +82,7 @@ public sealed class TableFlusherTests
     [Fact]
     public async Task RefusedRows_GoToErrorEventAndTheDeadLetterQueue_TheRestIsWritten()
     {
-        await Flusher().WriteAsync(Rows("ok-1", "bad-1", "ok-2", "ok-3", "bad-2"));
+        await Flusher().WriteAsync(Message("ok-1", "bad-1", "ok-2", "ok-3", "bad-2"));
 
         Assert.Equal(["ok-1", "ok-2", "ok-3"], Ids(_writer.Inserted["event"]).Order());
         var errors = _writer.Inserted["error_event"];
@@ -81,9 +105,32 @@ public sealed class TableFlusherTests
     {
         _writer.FailEverythingWith = new HttpRequestException("connection refused");
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => Flusher().WriteAsync(Rows("ok-1", "bad-1")));
+        await Assert.ThrowsAsync<HttpRequestException>(() => Flusher().WriteAsync(Message("ok-1", "bad-1")));
 
         Assert.Empty(_deadLetters.Letters);
         Assert.Empty(_writer.Inserted);
+    }
+
+    [Fact]
+    public async Task EncodedMessages_AreSentAsEncoded_InOneInsert()
+    {
+        _writer = new RecordingWriter { Encodes = true };
+
+        await Flusher().WriteAsync([.. Message("ok-1", "ok-2"), .. Message("ok-3")]);
+
+        Assert.Equal(1, _writer.EncodedInserts);
+        Assert.Equal(["ok-1", "ok-2", "ok-3"], Ids(_writer.Inserted["event"]));
+    }
+
+    [Fact]
+    public async Task EncodedMessages_TheTableRefuses_AreReadAgainToFindTheRefusedRows()
+    {
+        _writer = new RecordingWriter { Encodes = true };
+
+        await Flusher().WriteAsync([.. Message("ok-1", "bad-1"), .. Message("ok-2")]);
+
+        Assert.Equal(["ok-1", "ok-2"], Ids(_writer.Inserted["event"]).Order());
+        Assert.Equal(["bad-1"], Ids(_writer.Inserted["error_event"]));
+        Assert.Equal(["bad-1"], Assert.Single(_deadLetters.Letters).Group.Events.Select(e => e.Id));
     }
 }

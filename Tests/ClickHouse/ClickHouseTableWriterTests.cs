@@ -1,0 +1,126 @@
+using ClickHouse.Driver;
+using Events.Grains;
+using Events.Grains.Sinks;
+using Events.Grains.Tables;
+using Events.Silo.ClickHouse;
+using Events.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace Events.Tests.ClickHouse;
+
+/// <summary>
+/// The ClickHouse writer against the real server: every column type the tables use, encoded as RowBinary ahead of
+/// the insert, reads back as written; a value its column cannot hold refuses the insert and names the column.
+/// </summary>
+public sealed class ClickHouseTableWriterTests : IAsyncLifetime
+{
+    private readonly string _database = "t_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly ClickHouseQuery _query = new();
+    private ClickHouseClient _client = null!;
+    private ClickHouseSchema _schema = null!;
+    private ClickHouseTableWriter _writer = null!;
+
+    // One column per type the encoder knows; the values come from the row's event params by index.
+    private static TableSchema Table(string name) => new()
+    {
+        Name = name,
+        Columns =
+        [
+            new("id", "String", r => r.Event.Id),
+            new("name", "LowCardinality(String)", r => r.Event.Name),
+            new("at", "DateTime64(3, 'UTC')", r => DateTime.UnixEpoch.AddMilliseconds(r.Event.TimestampMs)),
+            new("n", "Int64", r => r.Event.TimestampMs * -1),
+            new("small", "UInt16", r => (ushort)(r.Event.TimestampMs % 65_536)),
+            new("x", "Float64", r => r.Event.TimestampMs / 8.0),
+            new("yes", "Bool", r => r.Event.TimestampMs % 2 == 1),
+            new("money", "Decimal(18, 4)", r => r.Event.TimestampMs == 0 ? -12_345_678_901_234.5678m : 0.0001m * r.Event.TimestampMs),
+            new("params", "String", r => r.Event.ParamsJson),
+        ],
+        Engine = "MergeTree",
+        OrderBy = "id",
+    };
+
+    public async ValueTask InitializeAsync()
+    {
+        await LocalServices.RequireAsync("ClickHouse", LocalServices.ClickHousePort);
+        var options = Options.Create(new ClickHouseOptions { Port = LocalServices.ClickHousePort, Database = _database });
+        _client = new ClickHouseClient(options.Value.ConnectionString);
+        _schema = new ClickHouseSchema(options, _client);
+        _writer = new ClickHouseTableWriter(_schema, _client, options);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _query.ExecuteAsync($"DROP DATABASE IF EXISTS `{_database}`");
+        _query.Dispose();
+        _client.Dispose();
+    }
+
+    private static IEnumerable<object[]> Rows(TableSchema table, params IngestedEvent[] events)
+    {
+        var group = new EventGroup { Source = "test", EventName = "E", Header = EventHeader.Empty, Events = events };
+        return events.Select(e => table.MapRow(new RowContext(group, e)));
+    }
+
+    [Fact]
+    public async Task EncodedParts_EveryColumnType_ReadBackAsWritten()
+    {
+        var table = Table("types");
+        var longText = new string('ü', 70_000); // longer than the encoder's buffer
+        IngestedEvent[] events =
+        [
+            new() { Id = "a", Name = "Ünïcode ✓", TimestampMs = 0, ParamsJson = "" },
+            new() { Id = "b", Name = "B", TimestampMs = 1_700_000_000_123, ParamsJson = longText },
+            new() { Id = "c", Name = "", TimestampMs = 65_537, ParamsJson = "{\"k\":[1,2]}" },
+        ];
+
+        // Two messages' rows, encoded when they arrived, sent in one insert.
+        var first = _writer.Encode(table, Rows(table, events[..2]));
+        var second = _writer.Encode(table, Rows(table, events[2..]));
+        Assert.NotNull(first);
+        Assert.NotNull(second);
+        await _writer.WriteEncodedAsync(table, [first, second], CancellationToken.None);
+
+        var rows = await _query.RowsAsync(
+            $"SELECT id, name, toUnixTimestamp64Milli(at) AS at, n, small, x, yes, toString(money) AS money, params FROM `{_database}`.types ORDER BY id");
+        Assert.Equal(["a", "b", "c"], rows.Select(r => r.GetProperty("id").GetString()));
+        Assert.Equal(["Ünïcode ✓", "B", ""], rows.Select(r => r.GetProperty("name").GetString()));
+        Assert.Equal(["0", "1700000000123", "65537"], rows.Select(r => r.GetProperty("at").ToString()));
+        Assert.Equal(["0", "-1700000000123", "-65537"], rows.Select(r => r.GetProperty("n").ToString()));
+        Assert.Equal([0, 1_700_000_000_123 % 65_536, 1], rows.Select(r => r.GetProperty("small").GetInt64()));
+        Assert.Equal([0, 1_700_000_000_123 / 8.0, 65_537 / 8.0], rows.Select(r => r.GetProperty("x").GetDouble()));
+        Assert.Equal([false, true, true], rows.Select(r => r.GetProperty("yes").GetBoolean()));
+        Assert.Equal(["-12345678901234.5678", "170000000.0123", "6.5537"], rows.Select(r => r.GetProperty("money").GetString()));
+        Assert.Equal(["", longText, "{\"k\":[1,2]}"], rows.Select(r => r.GetProperty("params").GetString()));
+    }
+
+    [Fact]
+    public async Task AValueItsColumnCannotHold_IsNotEncoded_AndRefusesTheInsertOfTheRows_NamingTheColumn()
+    {
+        var table = Table("refused");
+        await _schema.EnsureAsync(table);
+        var good = Rows(table, new IngestedEvent { Id = "ok", Name = "E", TimestampMs = 1 }).Single();
+        var bad = (object[])good.Clone();
+        bad[table.ColumnNames.ToList().IndexOf("small")] = "not a number";
+
+        Assert.Null(_writer.Encode(table, [good, bad]));
+        var refused = await Assert.ThrowsAsync<RowsRejectedException>(
+            () => _writer.WriteAsync(table, [good, bad], CancellationToken.None));
+
+        Assert.Contains("small", refused.Reason);
+        Assert.Equal("0", (await _query.ExecuteAsync($"SELECT count() FROM `{_database}`.refused")).Trim());
+    }
+
+    [Fact]
+    public void ATypeWithoutAnEncoder_FailsNamingTheColumn()
+    {
+        var table = new TableSchema
+        {
+            Name = "odd", Columns = [new("when", "Date", _ => DateTime.UnixEpoch)], Engine = "MergeTree", OrderBy = "when",
+        };
+
+        var error = Assert.Throws<NotSupportedException>(() => RowBinaryColumns.RowWriter(table));
+
+        Assert.Contains("odd.when", error.Message);
+    }
+}
