@@ -22,14 +22,14 @@ internal sealed class BenchContext(
     public ClickHouseServerCounters ServerCounters { get; } = new(clickHouse);
     public RabbitMqQueueStats Queues => queues;
     public ProcessSampler Processes => processes;
-    public SiloGcPauses SiloGc { get; } = new(options.SiloMetrics);
+    public SiloScrapes Silos { get; } = new(options.SiloMetrics);
 
     public async ValueTask DisposeAsync()
     {
         load.Dispose();
         clickHouse.Dispose();
         queues.Dispose();
-        SiloGc.Dispose();
+        Silos.Dispose();
         await processes.DisposeAsync();
     }
 }

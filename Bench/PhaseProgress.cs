@@ -82,7 +82,7 @@ internal sealed class PhaseProgress(BenchContext context, PhasePlan plan, Dispat
         await context.Tables.SnapshotAsync(),
         await context.ServerCounters.SnapshotAsync(),
         context.Processes.Mark(),
-        await context.SiloGc.SnapshotAsync());
+        await context.Silos.SnapshotAsync());
 
     private async Task<long?> TryRowsAsync()
     {

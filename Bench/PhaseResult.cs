@@ -42,4 +42,7 @@ internal sealed record PhaseResult
 
     /// <summary>The silos' GC pauses in the window (from their <c>/metrics</c>); null when no silo answered.</summary>
     public GcFigures? SiloGc { get; init; }
+
+    /// <summary>The probed table's lag from the front door to its sink and to storage (the silos' histogram); null when no silo answered.</summary>
+    public LagFigures? SiloLag { get; init; }
 }

@@ -35,7 +35,7 @@ internal sealed class PhaseRunner(BenchContext context)
         var tablesEnd = await context.Tables.SnapshotAsync(cancellationToken);
         var countersEnd = await context.ServerCounters.SnapshotAsync();
         var processesEnd = context.Processes.Mark();
-        var siloGcEnd = await context.SiloGc.SnapshotAsync();
+        var silosEnd = await context.Silos.SnapshotAsync();
         var windowSeconds = Stopwatch.GetElapsedTime(window.At, processesEnd.At).TotalSeconds;
 
         var drain = await DrainAsync(recorder, rowsAtStart, cancellationToken);
@@ -80,7 +80,8 @@ internal sealed class PhaseRunner(BenchContext context)
             RabbitmqPeakBacklogMessages = progress.PeakBacklog,
             RabbitmqError = context.Queues.LastError,
             Processes = context.Processes.Between(window.Processes, processesEnd),
-            SiloGc = SiloGcPauses.Between(window.SiloGc, siloGcEnd, windowSeconds),
+            SiloGc = SiloGcPauses.Between(SiloGcPauses.Read(window.Silos), SiloGcPauses.Read(silosEnd), windowSeconds),
+            SiloLag = SiloLag.Between(window.Silos, silosEnd, options.Table),
         };
     }
 

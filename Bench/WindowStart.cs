@@ -8,4 +8,4 @@ internal sealed record WindowStart(
     IReadOnlyDictionary<string, TableCounters> Tables,
     IReadOnlyDictionary<string, long> Counters,
     ProcessMark Processes,
-    IReadOnlyDictionary<Uri, GcReading?> SiloGc);
+    IReadOnlyDictionary<Uri, string?> Silos);

@@ -7,23 +7,14 @@ namespace Events.Bench.Measure;
 /// runtime's own meter): the share of a window a silo spent paused is what sets a dispatch latency tail that does not
 /// follow the load (BENCHMARKS.md). A silo that does not answer reads as unknown, not as zero.
 /// </summary>
-internal sealed class SiloGcPauses(IReadOnlyList<Uri> metrics) : IDisposable
+internal static class SiloGcPauses
 {
     private const string PauseSeries = "dotnet_gc_pause_time_seconds ";
     private const string CollectionsSeries = "dotnet_gc_collections{";
 
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(2) };
-
-    /// <summary>Per silo metrics URL: seconds paused and collections since the silo started, or null when unreadable.</summary>
-    public async Task<IReadOnlyDictionary<Uri, GcReading?>> SnapshotAsync()
-    {
-        var readings = new Dictionary<Uri, GcReading?>();
-        foreach (var url in metrics)
-        {
-            readings[url] = await TryReadAsync(url);
-        }
-        return readings;
-    }
+    /// <summary>Per silo: seconds paused and collections since the silo started, or null when unreadable.</summary>
+    public static IReadOnlyDictionary<Uri, GcReading?> Read(IReadOnlyDictionary<Uri, string?> scrapes) =>
+        scrapes.ToDictionary(s => s.Key, s => s.Value is null ? null : Parse(s.Value));
 
     /// <summary>The silos' pauses between two snapshots; null when no silo could be read both times.</summary>
     public static GcFigures? Between(IReadOnlyDictionary<Uri, GcReading?> start, IReadOnlyDictionary<Uri, GcReading?> end, double seconds)
@@ -39,18 +30,6 @@ internal sealed class SiloGcPauses(IReadOnlyList<Uri> metrics) : IDisposable
             PauseSeconds: Math.Round(deltas.Sum(d => d.Pause), 3),
             WorstSiloPausePercent: Math.Round(100 * worst / seconds, 2),
             Collections: deltas.Sum(d => d.Collections));
-    }
-
-    private async Task<GcReading?> TryReadAsync(Uri url)
-    {
-        try
-        {
-            return Parse(await _http.GetStringAsync(url));
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            return null;
-        }
     }
 
     /// <summary>The pause total and the summed collection counts of one scrape; null when the series are not there.</summary>
@@ -71,8 +50,6 @@ internal sealed class SiloGcPauses(IReadOnlyList<Uri> metrics) : IDisposable
         }
         return pause is { } seconds ? new GcReading(seconds, collections) : null;
     }
-
-    public void Dispose() => _http.Dispose();
 }
 
 /// <summary>One silo's runtime totals at one moment.</summary>

@@ -26,6 +26,8 @@ internal static class ReportPrinter
         }
         rows.Add(("freshness ms p50/p90/p99/max (peak)", Freshness(main.Freshness), Target(report, 4)));
         if (half is not null) rows.Add(("freshness ms p50/p90/p99/max (half rate)", Freshness(half.Freshness), ""));
+        rows.Add(("  silo lag s p50/p99: at the sink | stored (peak)", Lag(main.SiloLag), ""));
+        if (half is not null) rows.Add(("  silo lag s p50/p99: at the sink | stored (half rate)", Lag(half.SiloLag), ""));
         foreach (var (table, figures) in main.TableInserts)
         {
             rows.Add(($"ClickHouse '{table}': rows per insert, inserts/s", $"{N(figures.RowsPerInsert)}, {figures.InsertsPerSec:0.##}", table == "event" ? $"{Target(report, 5)}, {Target(report, 6)}" : ""));
@@ -75,6 +77,16 @@ internal static class ReportPrinter
 
     private static string Gc(GcFigures? gc) =>
         gc is null ? "n/a (no silo /metrics)" : $"{gc.PauseSeconds:0.00} s ({gc.WorstSiloPausePercent:0.0}%), {gc.Collections:N0}";
+
+    // Bucket bounds: "≤0.5" means the quantile fell in the bucket up to 0.5 s.
+    private static string Lag(LagFigures? lag) =>
+        lag is null ? "n/a (no silo /metrics)" : $"{LagStage(lag.Arrived)} | {LagStage(lag.Stored)}";
+
+    private static string LagStage(LagStage stage) =>
+        stage.Messages == 0 ? "none" : $"{Under(stage.P50UnderSeconds)}/{Under(stage.P99UnderSeconds)}";
+
+    private static string Under(double? bound) =>
+        bound is { } b ? "≤" + b.ToString("0.##", CultureInfo.InvariantCulture) : ">300";
 
     private static string Cpu(IReadOnlyDictionary<string, ProcessFigures> processes) =>
         string.Join(" ", processes.Where(p => p.Value.CpuCores is not null).Select(p => $"{p.Key} {p.Value.CpuCores:0.00}"));
