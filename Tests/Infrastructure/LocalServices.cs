@@ -29,13 +29,35 @@ public static class LocalServices
         }
     }
 
+    private static readonly HashSet<int> GivenPorts = [];
+
+    /// <summary>
+    /// A port nothing listens on now, below the kernel's ephemeral range (32768-60999 on Linux) and never given twice in
+    /// one test run. A port from the ephemeral range (what binding port 0 returns) can be taken by any outgoing
+    /// connection before the server started with it binds ("Address already in use" in a CI run).
+    /// </summary>
     public static int FreeTcpPort()
     {
-        var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        lock (GivenPorts)
+        {
+            for (var attempt = 0; attempt < 1_000; attempt++)
+            {
+                var port = Random.Shared.Next(20_000, 32_000);
+                if (!GivenPorts.Add(port)) continue;
+                try
+                {
+                    var listener = new TcpListener(System.Net.IPAddress.Loopback, port);
+                    listener.Start();
+                    listener.Stop();
+                    return port;
+                }
+                catch (SocketException)
+                {
+                    // in use: try another
+                }
+            }
+        }
+        throw new InvalidOperationException("no free TCP port between 20000 and 32000 for a test server");
     }
 
     private static int Port(string variable, int fallback) =>
