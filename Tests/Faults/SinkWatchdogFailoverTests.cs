@@ -45,7 +45,12 @@ public sealed class SinkWatchdogFailoverTests
                 $"no watchdog reminder of the event sink in Redis ({cluster.RemindersKey}): {string.Join(" | ", reminders)}");
         }
 
-        // Kill its silo. The batch is stored and acknowledged, so the survivor has nothing to redeliver to the sink.
+        // Kill its silo once the batch is stored and acknowledged, so the survivor has nothing to redeliver to the sink.
+        // A message is acknowledged shortly after its rows are stored (a CI run killed the silo in between, and the
+        // redelivery, not the reminder, brought the sink back). Waiting out one stats interval makes the count fresh.
+        await Task.Delay(RabbitMqQueues.ManagementStatsInterval + TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        await Eventually.Until(() => RabbitMqQueues.UnsettledCountAsync(cluster.QueuePrefix, FaultCluster.QueueCount), n => n == 0,
+            Timeout, n => $"{n} messages still unacknowledged in the stream queues");
         var survivor = cluster.Silo(1 - victim);
         var mark = survivor.LinesPrinted;
         cluster.KillSilo(victim);

@@ -10,6 +10,7 @@ public static class LocalServices
 {
     public const string Host = "127.0.0.1";
     public static int RabbitMqPort { get; } = Port("EVENTS_RABBITMQ_PORT", 5672);
+    public static int RabbitMqManagementPort { get; } = Port("EVENTS_RABBITMQ_MANAGEMENT_PORT", 15672);
     public static int ClickHousePort { get; } = Port("EVENTS_CLICKHOUSE_HTTP_PORT", 8123);
     public static int RedisPort { get; } = Port("EVENTS_REDIS_PORT", 6379);
     public static int PostgresPort { get; } = Port("EVENTS_POSTGRES_PORT", 5432);
