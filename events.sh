@@ -130,6 +130,7 @@ cmd_status() {
 cmd_test() {
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   services install
+  services install-browser
   services start
   build
   say "running tests"

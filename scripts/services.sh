@@ -3,6 +3,7 @@
 # machines have no Docker engine (docker-compose.yml is for real deployments).
 #
 #   scripts/services.sh install          install what is missing (Debian packages; ClickHouse from npm)
+#   scripts/services.sh install-browser  install Debian Chromium if missing (the dashboard test renders in it)
 #   scripts/services.sh start [NAME]     start every service, or one; a server already answering on the
 #                                        port is reused as it is (and never stopped by this script)
 #   scripts/services.sh stop [NAME]      stop what this script started, and nothing else
@@ -568,6 +569,7 @@ main() {
   check_ports
   case "$cmd" in
     install) cmd_install ;;
+    install-browser) [ -x /usr/bin/chromium ] || apt_install chromium ;;
     start)
       list="$(names "$@")"
       for name in $list; do "start_$name"; done
