@@ -1,7 +1,6 @@
 using Events.Api.Security;
 using Events.Grains;
 using Google.Protobuf;
-using Google.Protobuf.Reflection;
 using Events.Protos;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +16,6 @@ public sealed class EventGrouper(TimeProvider time, IOptions<LimitsOptions> limi
     /// <summary>The name stored for an event whose type this build does not know (a newer client).</summary>
     public const string UnknownEventName = "UnknownEvent";
 
-    private static readonly OneofDescriptor EventOf = Event.Descriptor.Oneofs.Single(o => o.Name == "EventOf");
     private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default);
 
     public GroupedBatch Group(Events.Protos.Events batch, string source)
@@ -35,14 +33,19 @@ public sealed class EventGrouper(TimeProvider time, IOptions<LimitsOptions> limi
             flags = flags.With(timing, sentMs, untyped: evt.EventOfCase == Event.EventOfOneofCase.None);
             ingested.Add(ToIngested(evt, sentMs, EventFlags.Reason(evt, sentMs, timing, nowMs, oldEventAge), nowMs));
         }
-        var groups = ingested
-            .GroupBy(evt => evt.Name, StringComparer.Ordinal)
-            .Select(g => new EventGroup
+        // One group per type, in order of first appearance (a dictionary only added to enumerates in insertion order).
+        var byName = new Dictionary<string, List<IngestedEvent>>(StringComparer.Ordinal);
+        foreach (var evt in ingested)
+        {
+            if (!byName.TryGetValue(evt.Name, out var events)) byName.Add(evt.Name, events = []);
+            events.Add(evt);
+        }
+        var groups = byName.Select(pair => new EventGroup
             {
                 Source = source,
-                EventName = g.Key,
+                EventName = pair.Key,
                 Header = header,
-                Events = g.ToArray(),
+                Events = pair.Value,
                 ReceivedAtUtc = now.UtcDateTime,
             })
             .ToArray();
@@ -51,12 +54,11 @@ public sealed class EventGrouper(TimeProvider time, IOptions<LimitsOptions> limi
 
     private static IngestedEvent ToIngested(Event evt, long timestamp, string? flag, long nowMs)
     {
-        var field = EventOf.Accessor.GetCaseFieldDescriptor(evt);
-        var payload = field is null ? null : (IMessage)field.Accessor.GetValue(evt);
+        var payload = EventTypes.PayloadOf(evt);
         return new IngestedEvent
         {
             Id = evt.Id,
-            Name = field?.MessageType.Name ?? UnknownEventName,
+            Name = EventTypes.NameOf(evt),
             // A clock running ahead on a device must not put events in the future; only beyond ClockSkew is it flagged.
             TimestampMs = Math.Min(timestamp, nowMs),
             CurrentUrl = evt.CurrentURL,

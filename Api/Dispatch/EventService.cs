@@ -1,5 +1,4 @@
 using Events.Api.Security;
-using Events.Grains;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +9,7 @@ namespace Events.Api.Dispatch;
 /// so that undecodable requests get INVALID_ARGUMENT rather than UNKNOWN.
 /// </summary>
 internal sealed class EventService(
-    IGrainFactory grains,
+    EventWorkers workers,
     EventGrouper grouper,
     IOptions<DispatchOptions> options,
     IOptions<LimitsOptions> limits,
@@ -38,7 +37,7 @@ internal sealed class EventService(
         try
         {
             // SUCCESS only once every group is confirmed by RabbitMQ.
-            await Task.WhenAll(groups.Select(g => grains.GetGrain<IEventWorkerGrain>(g.EventName).PublishAsync(g)))
+            await Task.WhenAll(groups.Select(g => workers.For(g.EventName).PublishAsync(g)))
                 .WaitAsync(timeout, context.CancellationToken);
             Count(flags, request.Header.DeviceId);
             return Success;

@@ -62,6 +62,7 @@ public static class ApiHostingExtensions
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<EventGrouper>();
+        builder.Services.AddSingleton<EventWorkers>();
         builder.Services.AddOptions<DispatchOptions>()
             .Bind(configuration.GetSection(DispatchOptions.Section))
             .Validate(o => o.PublishTimeout > TimeSpan.Zero, "Events:Dispatch:PublishTimeout must be positive.")

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Google.Protobuf.Reflection;
+using Events.Api.Dispatch;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
@@ -12,7 +12,6 @@ namespace Events.Api.Operations;
 internal sealed class DispatchMetricsInterceptor : Interceptor
 {
     private const string Source = "grpc";
-    private static readonly OneofDescriptor EventOf = Protos.Event.Descriptor.Oneofs.Single(o => o.Name == "EventOf");
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -40,9 +39,19 @@ internal sealed class DispatchMetricsInterceptor : Interceptor
 
     private static void Count(Protos.Events batch, Action<string, int> add)
     {
-        foreach (var group in batch.Events_.GroupBy(evt => EventOf.Accessor.GetCaseFieldDescriptor(evt)?.MessageType.Name ?? "UnknownEvent"))
+        // Most batches hold a few types: a short list beats grouping.
+        var counts = new List<(string Type, int Count)>();
+        foreach (var evt in batch.Events_)
         {
-            add(group.Key, group.Count());
+            var type = EventTypes.NameOf(evt);
+            var i = 0;
+            while (i < counts.Count && counts[i].Type != type) i++;
+            if (i == counts.Count) counts.Add((type, 1));
+            else counts[i] = (type, counts[i].Count + 1);
+        }
+        foreach (var (type, count) in counts)
+        {
+            add(type, count);
         }
     }
 }

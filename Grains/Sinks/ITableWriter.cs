@@ -10,7 +10,7 @@ public interface ITableWriter
     /// <summary>
     /// Encodes rows ahead of their insert, so the sink can keep a waiting message as bytes and its flush only sends
     /// them. Null when the store takes rows only as objects, or when a value cannot be encoded: then the insert of
-    /// the objects refuses that row on its own.
+    /// the objects refuses that row on its own. A row's array may be refilled with the next row: read it first.
     /// </summary>
     EncodedRows? Encode(TableSchema table, IEnumerable<object[]> rows) => null;
 

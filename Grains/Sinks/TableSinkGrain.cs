@@ -117,10 +117,7 @@ internal sealed class TableSinkGrain(
     private WaitingMessage Encode(SinkBatch message) => new(message, writer.Encode(_table, RowsOf(message)));
 
     // Lazy: a store that takes rows only as objects never reads them here.
-    private IEnumerable<object[]> RowsOf(SinkBatch message)
-    {
-        foreach (var row in _table.MapRows(codec.Decode(message))) yield return row.Values;
-    }
+    private IEnumerable<object[]> RowsOf(SinkBatch message) => _table.StreamRows(codec.Decode(message));
 
     private void RecordLag(string stage, List<SinkBatch> messages)
     {

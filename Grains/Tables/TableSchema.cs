@@ -24,16 +24,39 @@ public sealed class TableSchema
 
     public object[] MapRow(RowContext context)
     {
+        var row = new object[Columns.Count];
+        MapRowInto(context, row);
+        return row;
+    }
+
+    /// <summary>Fills <paramref name="row"/>, one slot per column, with the values of <paramref name="context"/>.</summary>
+    public void MapRowInto(RowContext context, object[] row)
+    {
         if (ReadsParams && context.Params.ValueKind == System.Text.Json.JsonValueKind.Undefined)
         {
             context = context with { Params = RowContext.ParseParams(context.Event.ParamsJson) };
         }
-        var row = new object[Columns.Count];
         for (var i = 0; i < row.Length; i++)
         {
             row[i] = Columns[i].Value(context);
         }
-        return row;
+    }
+
+    /// <summary>
+    /// The groups' rows in one array refilled for each row, for an encoder that reads a row before taking the next:
+    /// the sink encodes every event it receives, and an array per row was a third of its allocations.
+    /// </summary>
+    public IEnumerable<object[]> StreamRows(IReadOnlyList<EventGroup> groups)
+    {
+        var row = new object[Columns.Count];
+        foreach (var group in groups)
+        {
+            foreach (var evt in group.Events)
+            {
+                MapRowInto(new RowContext(group, evt), row);
+                yield return row;
+            }
+        }
     }
 
     public List<TableRow> MapRows(IReadOnlyList<EventGroup> groups)

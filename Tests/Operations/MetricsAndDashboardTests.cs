@@ -17,6 +17,7 @@ public sealed class MetricsAndDashboardTests(OperationsFixture fixture) : IClass
     public async Task Metrics_AfterDispatches_CountAcceptedAndRefusedEventsPerTypeAndTimeThem()
     {
         const string accepted = "events_accepted_total{source=\"grpc\",type=\"LaunchEvent\"}";
+        const string acceptedToo = "events_accepted_total{source=\"grpc\",type=\"PageOpenedEvent\"}";
         const string refused = "events_refused_total{source=\"grpc\",type=\"PageOpenedEvent\",reason=\"invalidargument\"}";
         const string timed = "events_dispatch_duration_seconds_count{source=\"grpc\",outcome=\"success\"}";
         var before = await ScrapeAsync();
@@ -26,7 +27,7 @@ public sealed class MetricsAndDashboardTests(OperationsFixture fixture) : IClass
         await fixture.Pipeline.DispatchAsync(new Protos.Events
         {
             Header = Header(device),
-            Events_ = { Launch(device + "-1", now), Launch(device + "-2", now), Launch(device + "-3", now) },
+            Events_ = { Launch(device + "-1", now), PageOpened(device + "-0", now), Launch(device + "-2", now), Launch(device + "-3", now) },
         });
         var invalid = new Protos.Events { Header = Header(device), Events_ = { PageOpened(device + "-4", now), PageOpened("", now) } };
         var refusal = await Assert.ThrowsAsync<RpcException>(() => fixture.Pipeline.Client.dispatchAsync(invalid, cancellationToken: Ct).ResponseAsync);
@@ -35,6 +36,7 @@ public sealed class MetricsAndDashboardTests(OperationsFixture fixture) : IClass
 
         // Other tests of the class may dispatch too: at least ours.
         Assert.True(Value(after, accepted) - Value(before, accepted) >= 3, $"{accepted}: {Value(before, accepted)} → {Value(after, accepted)}");
+        Assert.True(Value(after, acceptedToo) - Value(before, acceptedToo) >= 1, $"{acceptedToo}: {Value(before, acceptedToo)} → {Value(after, acceptedToo)}");
         Assert.True(Value(after, refused) - Value(before, refused) >= 2, $"{refused}: {Value(before, refused)} → {Value(after, refused)}");
         Assert.True(Value(after, timed) - Value(before, timed) >= 1, $"{timed}: {Value(before, timed)} → {Value(after, timed)}");
         Assert.Contains("events_dispatch_duration_seconds_bucket{source=\"grpc\",outcome=\"success\",le=\"0.1\"}", after);

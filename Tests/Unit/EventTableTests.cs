@@ -33,6 +33,26 @@ public sealed class EventTableTests
     }
 
     [Fact]
+    public void StreamRows_RefillsOneArray_WithTheValuesMapRowsGives()
+    {
+        var groups = BatchOf(
+            new IngestedEvent { Id = "e1", Name = "LaunchEvent", TimestampMs = 1_700_000_000_123, ParamsJson = "{\"a\":1}" },
+            new IngestedEvent { Id = "e2", Name = "LaunchEvent", TimestampMs = 0, CurrentUrl = "app://own" });
+        var expected = EventTables.Event.MapRows(groups).Select(r => r.Values).ToList();
+
+        object[]? first = null;
+        var streamed = new List<object[]>();
+        foreach (var row in EventTables.Event.StreamRows(groups))
+        {
+            first ??= row;
+            Assert.Same(first, row);
+            streamed.Add([.. row]); // a copy: the next row overwrites this array
+        }
+
+        Assert.Equal(expected, streamed);
+    }
+
+    [Fact]
     public void MapRows_CopiesHeaderIntoEveryRow_AndConvertsTheTimestamp()
     {
         var rows = EventTables.Event.MapRows(BatchOf(
