@@ -11,7 +11,7 @@ namespace Events.Api.Webhooks;
 /// confirmed them. Every refusal stores nothing.
 /// </summary>
 internal sealed class WebhookHandler(
-    IGrainFactory grains,
+    EventWorkers workers,
     WebhookOptions options,
     WebhookReplays replays,
     IOptions<DispatchOptions> dispatch,
@@ -114,7 +114,7 @@ internal sealed class WebhookHandler(
         try
         {
             // 200 only once every group is confirmed by RabbitMQ.
-            var worker = grains.GetGrain<IEventWorkerGrain>(provider.Name);
+            var worker = workers.For(provider.Name);
             await Task.WhenAll(groups.Select(worker.PublishAsync)).WaitAsync(timeout, cancellationToken);
             WebhookLog.Accepted(logger, provider.Name, events.Count);
             WebhookMetrics.Accepted(provider.Name, groups);
