@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using RabbitMQ.Client;
 
 namespace Events.Tests.Infrastructure;
@@ -28,26 +25,6 @@ public static class RabbitMqQueues
         await using var connection = await Factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
-    }
-
-    /// <summary>How often the broker refreshes the figures its management API serves (RabbitMQ's default).</summary>
-    public static readonly TimeSpan ManagementStatsInterval = TimeSpan.FromSeconds(5);
-
-    /// <summary>
-    /// Messages in the stream queues, ready or delivered and not yet acknowledged, as the management API last sampled
-    /// them (AMQP reports only the ready ones). A sample is up to <see cref="ManagementStatsInterval"/> old.
-    /// </summary>
-    public static async Task<long> UnsettledCountAsync(string prefix, int queueCount)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://{LocalServices.Host}:{LocalServices.RabbitMqManagementPort}/") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("guest:guest")));
-        long total = 0;
-        for (var i = 0; i < queueCount; i++)
-        {
-            using var json = JsonDocument.Parse(await http.GetStringAsync($"api/queues/%2F/{Uri.EscapeDataString($"{prefix}-{i}")}?columns=messages"));
-            total += json.RootElement.TryGetProperty("messages", out var messages) ? messages.GetInt64() : 0;
-        }
-        return total;
     }
 
     /// <summary>Consumers the broker has registered on a queue.</summary>
