@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Events.Protos;
@@ -44,6 +45,10 @@ internal static class DeadLetterCommands
                     var response = await client.dispatchAsync(WireBatch.From(letter.Group), deadline: DateTime.UtcNow.AddSeconds(10));
                     if (response.Status != "SUCCESS") throw new InvalidOperationException($"dispatch answered {response.Status}");
                 }
+                else if (IsUnreadable(message))
+                {
+                    throw new NotSupportedException("no silo could read these serialized groups, so they cannot be dispatched again");
+                }
                 else if (OriginalQueue(message) is { } origin)
                 {
                     await queue.ReturnToAsync(origin, message);
@@ -73,6 +78,11 @@ internal static class DeadLetterCommands
             var ids = string.Join(", ", letter.Group.Events.Take(5).Select(e => e.Id)) + (letter.Group.Events.Count > 5 ? ", …" : "");
             return $"{letter.Group.Events.Count} {letter.Group.EventName} refused by table {letter.Table} after {letter.Attempts} attempts: {letter.Reason} [{ids}]";
         }
+        if (IsUnreadable(message))
+        {
+            return $"{Header(message, "x-events-count")} events for table {Header(message, "x-events-table")} that its sink could not read "
+                + $"({message.Body.Length} bytes of serialized groups): {Header(message, "x-events-reason")}";
+        }
         if (Header(message, "x-events-reason") is { } reason && OriginalQueue(message) is { } input)
         {
             return $"a {message.Body.Length}-byte message input queue {input} could not read: {reason}";
@@ -88,6 +98,9 @@ internal static class DeadLetterCommands
         message.BasicProperties.ContentType == DeadLetterMessage.ContentType
             ? JsonSerializer.Deserialize<DeadLetterMessage>(message.Body.Span, DeadLetterMessage.Json)
             : null;
+
+    private static bool IsUnreadable(BasicGetResult message) =>
+        message.BasicProperties.ContentType == DeadLetterMessage.UnreadableContentType;
 
     // RabbitMQ records each dead-lettering in the x-death header, newest first.
     private static IDictionary<string, object?>? LastDeath(BasicGetResult message) =>
@@ -110,6 +123,8 @@ internal static class DeadLetterCommands
     {
         byte[] bytes => Encoding.UTF8.GetString(bytes),
         string text => text,
+        int number => number.ToString(CultureInfo.InvariantCulture),
+        long number => number.ToString(CultureInfo.InvariantCulture),
         _ => null,
     };
 }

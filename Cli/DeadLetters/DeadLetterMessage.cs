@@ -9,6 +9,9 @@ namespace Events.Cli.DeadLetters;
 internal sealed record DeadLetterMessage(string Table, string Reason, int Attempts, DeadLetterGroup Group)
 {
     public const string ContentType = "application/vnd.events.dead-letter+json";
+
+    /// <summary>A stream message whose serialized groups a sink could not read (headers say the table, count and why).</summary>
+    public const string UnreadableContentType = "application/vnd.events.unreadable-groups";
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }
 

@@ -18,4 +18,7 @@ internal static partial class SinkLog
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Error, Message = "{Rows} rows refused by {Table} went to error_event and the dead-letter queue")]
     public static partial void DeadLettered(ILogger logger, string table, int rows);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "A stream message of {Events} events for {Table} could not be read ({Reason}); it went to the dead-letter queue")]
+    public static partial void Unreadable(ILogger logger, string table, int events, string reason);
 }

@@ -70,9 +70,15 @@ internal sealed class TableSinkGrain(
         }
         _watchdog.RowsArrived();
         RecordLag("arrived", messages);
-        // Encoded now, off this grain's turn, so that the rows wait as bytes and the flush only sends them.
-        var waiting = await Task.Run(() => messages.ConvertAll(Encode));
-        var written = _buffer.Add(waiting, messages.Sum(m => m.EventCount));
+        // Read and encoded now, off this grain's turn, so that the rows wait as bytes and the flush only sends them.
+        var (waiting, unreadable) = await Task.Run(() => Read(messages));
+        // Before the readable ones wait: if this fails, the whole delivery is redelivered and nothing was buffered.
+        await DeadLetterAsync(unreadable);
+        if (waiting.Count == 0)
+        {
+            return;
+        }
+        var written = _buffer.Add(waiting, waiting.Sum(m => m.Message.EventCount));
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             _ = _buffer.Seal(); // shutting down: no waiting for a tick that may never come
@@ -82,7 +88,7 @@ internal sealed class TableSinkGrain(
             _ = WriteSealedAsync();
         }
         await written;
-        RecordLag("stored", messages);
+        RecordLag("stored", waiting.ConvertAll(w => w.Message));
     }
 
     public Task FlushAsync()
@@ -114,10 +120,42 @@ internal sealed class TableSinkGrain(
         return Task.CompletedTask;
     }
 
-    private WaitingMessage Encode(SinkBatch message) => new(message, writer.Encode(_table, RowsOf(message)));
+    /// <summary>
+    /// Reads each message's groups and encodes its rows. A message whose groups cannot be read (serialized by an
+    /// incompatible silo, or damaged) would fail every redelivery of this stream for days; it is set aside instead.
+    /// </summary>
+    private (List<WaitingMessage> Waiting, List<UnreadableMessage> Unreadable) Read(List<SinkBatch> messages)
+    {
+        var waiting = new List<WaitingMessage>(messages.Count);
+        var unreadable = new List<UnreadableMessage>();
+        foreach (var message in messages)
+        {
+            IReadOnlyList<EventGroup> groups;
+            try
+            {
+                groups = codec.Decode(message);
+            }
+            catch (Exception ex)
+            {
+                unreadable.Add(new UnreadableMessage(_table.Name, $"its groups could not be read ({ex.GetType().Name}: {ex.Message})",
+                    message.EventCount, message.EncodedGroups ?? []));
+                continue;
+            }
+            // Lazy rows: a store that takes rows only as objects returns null without reading them.
+            waiting.Add(new WaitingMessage(message, writer.Encode(_table, _table.StreamRows(groups))));
+        }
+        return (waiting, unreadable);
+    }
 
-    // Lazy: a store that takes rows only as objects never reads them here.
-    private IEnumerable<object[]> RowsOf(SinkBatch message) => _table.StreamRows(codec.Decode(message));
+    private async Task DeadLetterAsync(List<UnreadableMessage> unreadable)
+    {
+        foreach (var message in unreadable)
+        {
+            await deadLetters.PublishUnreadableAsync(message, CancellationToken.None);
+            SinkLog.Unreadable(logger, _table.Name, message.Events, message.Reason);
+            metrics.DeadLettered(_table.Name, message.Events);
+        }
+    }
 
     private void RecordLag(string stage, List<SinkBatch> messages)
     {

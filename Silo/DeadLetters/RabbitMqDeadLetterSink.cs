@@ -13,6 +13,9 @@ internal sealed class RabbitMqDeadLetterSink([FromKeyedServices(SinkStreams.Prov
     : IDeadLetterSink
 {
     public const string ContentType = "application/vnd.events.dead-letter+json";
+
+    /// <summary>A sink's unreadable message: its groups as the Orleans serializer wrote them (an <c>EventGroup[]</c>).</summary>
+    public const string UnreadableContentType = "application/vnd.events.unreadable-groups";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public Task PublishAsync(DeadLetter letter, CancellationToken cancellationToken)
@@ -28,5 +31,16 @@ internal sealed class RabbitMqDeadLetterSink([FromKeyedServices(SinkStreams.Prov
             ["x-events-attempts"] = letter.Attempts,
         };
         return publisher.PublishAsync(body, ContentType, headers, cancellationToken);
+    }
+
+    public Task PublishUnreadableAsync(UnreadableMessage message, CancellationToken cancellationToken)
+    {
+        var headers = new Dictionary<string, object?>
+        {
+            ["x-events-reason"] = message.Reason,
+            ["x-events-table"] = message.Table,
+            ["x-events-count"] = message.Events,
+        };
+        return publisher.PublishAsync(message.EncodedGroups, UnreadableContentType, headers, cancellationToken);
     }
 }

@@ -55,6 +55,9 @@ public sealed class TableFlusherTests
             Letters.Add(letter);
             return Task.CompletedTask;
         }
+
+        public Task PublishUnreadableAsync(UnreadableMessage message, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("the flusher gets only messages the sink could read");
     }
 
     private RecordingWriter _writer = new();
