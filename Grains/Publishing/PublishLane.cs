@@ -1,14 +1,17 @@
 namespace Events.Grains.Publishing;
 
 /// <summary>
-/// Group commit for one table: groups that arrive while earlier messages are being confirmed
-/// wait and leave together in the next message. A lone group leaves at once, so coalescing
-/// adds no latency when idle and makes messages bigger exactly when load is high.
+/// Group commit for one table: groups that arrive while a message is being confirmed wait and leave
+/// together in the next message. A lone group leaves at once, so coalescing adds no latency when idle
+/// and makes messages bigger exactly when load is high. More messages are confirmed at once (up to
+/// <see cref="PublisherOptions.MaxInFlightPerTable"/>) only while a full message's worth of events waits:
+/// when one confirm at a time cannot keep up, not whenever a slot is free (BENCHMARKS.md).
 /// </summary>
 internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBatchCodec codec, PublisherOptions options)
 {
     private readonly Lock _lock = new();
     private readonly List<Pending> _pending = [];
+    private int _pendingEvents;
     private int _running;
     private uint _nextShard = (uint)Random.Shared.Next();
 
@@ -19,7 +22,8 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
         lock (_lock)
         {
             _pending.Add(pending);
-            start = _running < options.MaxInFlightPerTable;
+            _pendingEvents += group.Events.Count;
+            start = MayStartMessage();
             if (start)
             {
                 _running++;
@@ -40,12 +44,15 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
             List<Pending> batch;
             lock (_lock)
             {
-                batch = TakeNextMessage();
-                if (batch.Count == 0)
+                // Leaving is safe while groups wait: MayStartMessage is false only with another message in flight,
+                // and its drainer looks again when that message is confirmed.
+                _running--;
+                if (_pending.Count == 0 || !MayStartMessage())
                 {
-                    _running--;
                     return;
                 }
+                _running++;
+                batch = TakeNextMessage();
             }
             await SendAsync(batch);
         }
@@ -66,6 +73,9 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
         }
     }
 
+    private bool MayStartMessage() =>
+        _running == 0 || (_running < options.MaxInFlightPerTable && _pendingEvents >= options.MaxEventsPerMessage);
+
     /// <summary>Takes groups in arrival order up to the per-message event limit (always at least one).</summary>
     private List<Pending> TakeNextMessage()
     {
@@ -78,6 +88,7 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
         }
         var taken = _pending.GetRange(0, count);
         _pending.RemoveRange(0, count);
+        _pendingEvents -= events;
         return taken;
     }
 

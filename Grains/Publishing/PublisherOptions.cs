@@ -11,7 +11,10 @@ public sealed class PublisherOptions
     /// </summary>
     public int ShardsPerTable { get; set; } = 256;
 
-    /// <summary>Messages being confirmed at once per table on one silo. Default 4.</summary>
+    /// <summary>
+    /// Messages being confirmed at once per table on one silo. Beyond the first, one starts only while a full message
+    /// (<see cref="MaxEventsPerMessage"/>) waits, so messages stay big at moderate load. Default 4.
+    /// </summary>
     public int MaxInFlightPerTable { get; set; } = 4;
 
     /// <summary>Upper bound on events in one message, to keep messages a few MB at most. Default 5000.</summary>

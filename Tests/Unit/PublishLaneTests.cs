@@ -48,7 +48,8 @@ public sealed class PublishLaneTests
     public async Task Enqueue_WhileAMessageIsUnconfirmed_GroupsLeaveTogetherInTheNext()
     {
         var sender = new GatedSender();
-        var lane = new PublishLane("event", sender, Codec, new PublisherOptions { MaxInFlightPerTable = 1, ShardsPerTable = 4 });
+        // Default MaxInFlightPerTable (4): free slots do not split the waiting groups into small messages.
+        var lane = new PublishLane("event", sender, Codec, new PublisherOptions { ShardsPerTable = 4 });
 
         var first = lane.EnqueueAsync(Group(1));
         await WaitForSends(sender, 1);
@@ -67,6 +68,34 @@ public sealed class PublishLaneTests
         Assert.Equal(5, Codec.Decode(second).Count);
         Assert.Equal(10, second.EventCount);
         Assert.All(sender.Sent, s => Assert.Equal("event", s.Stream.GetKeyAsString()));
+    }
+
+    [Fact]
+    public async Task Enqueue_WhileAFullMessageWaits_AnotherMessageIsConfirmedAtOnce()
+    {
+        var sender = new GatedSender();
+        var lane = new PublishLane("event", sender, Codec, new PublisherOptions { MaxInFlightPerTable = 2, MaxEventsPerMessage = 5 });
+        var first = lane.EnqueueAsync(Group(1));
+        await WaitForSends(sender, 1);
+
+        // 2 + 2 events wait behind the unconfirmed first message: less than a full message, so nothing more leaves.
+        var waiting = new[] { lane.EnqueueAsync(Group(2)), lane.EnqueueAsync(Group(2)) };
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        Assert.Single(sender.Sent);
+
+        // 6 waiting: a second message leaves with as many as fit (4), while the first is still unconfirmed.
+        var rest = new[] { lane.EnqueueAsync(Group(2)), lane.EnqueueAsync(Group(3)), lane.EnqueueAsync(Group(3)) };
+        await WaitForSends(sender, 2);
+        Assert.Equal(4, sender.Sent.ElementAt(1).Batch.EventCount);
+        Assert.False(first.IsCompleted);
+
+        // 2 + 3 + 3 still wait (8 events), but both slots are taken: a third only leaves after a confirm.
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        Assert.Equal(2, sender.Sent.Count);
+
+        sender.Gate.SetResult();
+        await Task.WhenAll(waiting.Concat(rest).Append(first));
+        Assert.Equal([1, 4, 5, 3], sender.Sent.Select(s => s.Batch.EventCount));
     }
 
     [Fact]
