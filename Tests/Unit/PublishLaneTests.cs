@@ -83,7 +83,7 @@ public sealed class PublishLaneTests
         await Task.Delay(200, TestContext.Current.CancellationToken);
         Assert.Single(sender.Sent);
 
-        // 6 waiting: a second message leaves with as many as fit (4), while the first is still unconfirmed.
+        // From 6 waiting on, a full message waits: a second one leaves with as many as fit (2 + 2) while the first is unconfirmed.
         var rest = new[] { lane.EnqueueAsync(Group(2)), lane.EnqueueAsync(Group(3)), lane.EnqueueAsync(Group(3)) };
         await WaitForSends(sender, 2);
         Assert.Equal(4, sender.Sent.ElementAt(1).Batch.EventCount);
