@@ -7,6 +7,10 @@ namespace Events.Grains;
 [Alias("events.IEventWorkerGrain")]
 public interface IEventWorkerGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// Cancelled when the caller stops waiting (its publish timeout, or its client left): the groups that have not yet
+    /// left for RabbitMQ are dropped, since nobody will be told they were stored.
+    /// </summary>
     [Alias("Publish")]
-    Task PublishAsync(EventGroup group);
+    Task PublishAsync(EventGroup group, CancellationToken cancellationToken = default);
 }

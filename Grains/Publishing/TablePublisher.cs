@@ -8,6 +8,6 @@ internal sealed class TablePublisher(ISinkStreamSender sender, SinkBatchCodec co
 {
     private readonly ConcurrentDictionary<string, PublishLane> _lanes = new(StringComparer.Ordinal);
 
-    public Task PublishAsync(string table, EventGroup group) =>
-        _lanes.GetOrAdd(table, t => new PublishLane(t, sender, codec, options.Value)).EnqueueAsync(group);
+    public Task PublishAsync(string table, EventGroup group, CancellationToken cancellationToken) =>
+        _lanes.GetOrAdd(table, t => new PublishLane(t, sender, codec, options.Value)).EnqueueAsync(group, cancellationToken);
 }

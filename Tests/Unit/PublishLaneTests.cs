@@ -9,6 +9,8 @@ public sealed class PublishLaneTests
 {
     private static readonly SinkBatchCodec Codec = TestCodec.Create();
 
+    private static CancellationToken Test => TestContext.Current.CancellationToken;
+
     private static EventGroup Group(int events) => new()
     {
         Source = "grpc",
@@ -51,9 +53,9 @@ public sealed class PublishLaneTests
         // Default MaxInFlightPerTable (4): free slots do not split the waiting groups into small messages.
         var lane = new PublishLane("event", sender, Codec, new PublisherOptions { ShardsPerTable = 4 });
 
-        var first = lane.EnqueueAsync(Group(1));
+        var first = lane.EnqueueAsync(Group(1), Test);
         await WaitForSends(sender, 1);
-        var waiting = Enumerable.Range(0, 5).Select(_ => lane.EnqueueAsync(Group(2))).ToArray();
+        var waiting = Enumerable.Range(0, 5).Select(_ => lane.EnqueueAsync(Group(2), Test)).ToArray();
         Assert.False(first.IsCompleted);
 
         var firstGate = sender.Gate;
@@ -75,16 +77,16 @@ public sealed class PublishLaneTests
     {
         var sender = new GatedSender();
         var lane = new PublishLane("event", sender, Codec, new PublisherOptions { MaxInFlightPerTable = 2, MaxEventsPerMessage = 5 });
-        var first = lane.EnqueueAsync(Group(1));
+        var first = lane.EnqueueAsync(Group(1), Test);
         await WaitForSends(sender, 1);
 
         // 2 + 2 events wait behind the unconfirmed first message: less than a full message, so nothing more leaves.
-        var waiting = new[] { lane.EnqueueAsync(Group(2)), lane.EnqueueAsync(Group(2)) };
+        var waiting = new[] { lane.EnqueueAsync(Group(2), Test), lane.EnqueueAsync(Group(2), Test) };
         await Task.Delay(200, TestContext.Current.CancellationToken);
         Assert.Single(sender.Sent);
 
         // From 6 waiting on, a full message waits: a second one leaves with as many as fit (2 + 2) while the first is unconfirmed.
-        var rest = new[] { lane.EnqueueAsync(Group(2)), lane.EnqueueAsync(Group(3)), lane.EnqueueAsync(Group(3)) };
+        var rest = new[] { lane.EnqueueAsync(Group(2), Test), lane.EnqueueAsync(Group(3), Test), lane.EnqueueAsync(Group(3), Test) };
         await WaitForSends(sender, 2);
         Assert.Equal(4, sender.Sent.ElementAt(1).Batch.EventCount);
         Assert.False(first.IsCompleted);
@@ -99,13 +101,56 @@ public sealed class PublishLaneTests
     }
 
     [Fact]
+    public async Task Cancel_BeforeItsMessageLeaves_DropsTheGroup_AfterwardsItsOutcomeStands()
+    {
+        var sender = new GatedSender();
+        var lane = new PublishLane("event", sender, Codec, new PublisherOptions { MaxInFlightPerTable = 1 });
+        using var firstCaller = new CancellationTokenSource();
+        using var gaveUp = new CancellationTokenSource();
+        var first = lane.EnqueueAsync(Group(1), firstCaller.Token);
+        await WaitForSends(sender, 1);
+        var abandoned = lane.EnqueueAsync(Group(2), gaveUp.Token);
+        var kept = lane.EnqueueAsync(Group(3), Test);
+
+        gaveUp.Cancel();
+        firstCaller.Cancel(); // too late: its message is already with RabbitMQ
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned.WaitAsync(TimeSpan.FromSeconds(5), Test));
+        Assert.Equal(TaskStatus.Canceled, abandoned.Status);
+        Assert.False(first.IsCompleted);
+
+        sender.Gate.SetResult();
+        await Task.WhenAll(first, kept);
+        Assert.Equal([1, 3], sender.Sent.Select(s => s.Batch.EventCount));
+        Assert.Equal(TaskStatus.Canceled, lane.EnqueueAsync(Group(1), gaveUp.Token).Status);
+    }
+
+    [Fact]
+    public async Task Cancel_EveryWaitingGroup_NoEmptyMessageLeaves_AndTheLaneGoesOn()
+    {
+        var sender = new GatedSender();
+        var lane = new PublishLane("event", sender, Codec, new PublisherOptions { MaxInFlightPerTable = 1 });
+        using var gaveUp = new CancellationTokenSource();
+        var first = lane.EnqueueAsync(Group(1), Test);
+        await WaitForSends(sender, 1);
+        var abandoned = Enumerable.Range(0, 3).Select(_ => lane.EnqueueAsync(Group(2), gaveUp.Token)).ToArray();
+        gaveUp.Cancel();
+
+        sender.Gate.SetResult();
+        await first;
+        await lane.EnqueueAsync(Group(4), Test);
+
+        Assert.All(abandoned, t => Assert.Equal(TaskStatus.Canceled, t.Status));
+        Assert.Equal([1, 4], sender.Sent.Select(s => s.Batch.EventCount));
+    }
+
+    [Fact]
     public async Task Enqueue_MessagesRespectTheEventLimit()
     {
         var sender = new GatedSender();
         var lane = new PublishLane("event", sender, Codec, new PublisherOptions { MaxInFlightPerTable = 1, MaxEventsPerMessage = 5 });
-        var first = lane.EnqueueAsync(Group(1));
+        var first = lane.EnqueueAsync(Group(1), Test);
         await WaitForSends(sender, 1);
-        var rest = Enumerable.Range(0, 4).Select(_ => lane.EnqueueAsync(Group(3))).ToArray();
+        var rest = Enumerable.Range(0, 4).Select(_ => lane.EnqueueAsync(Group(3), Test)).ToArray();
 
         sender.Gate.SetResult();
         await Task.WhenAll(rest.Append(first));
@@ -118,9 +163,9 @@ public sealed class PublishLaneTests
     {
         var sender = new GatedSender { Failure = new InvalidOperationException("broker down") };
         var lane = new PublishLane("event", sender, Codec, new PublisherOptions { MaxInFlightPerTable = 1 });
-        var first = lane.EnqueueAsync(Group(1));
+        var first = lane.EnqueueAsync(Group(1), Test);
         await WaitForSends(sender, 1);
-        var second = lane.EnqueueAsync(Group(1));
+        var second = lane.EnqueueAsync(Group(1), Test);
 
         sender.Gate.SetResult();
 
@@ -137,7 +182,7 @@ public sealed class PublishLaneTests
 
         for (var i = 0; i < 6; i++)
         {
-            await lane.EnqueueAsync(Group(1));
+            await lane.EnqueueAsync(Group(1), Test);
         }
 
         var namespaces = sender.Sent.Select(s => s.Stream.GetNamespace()).ToHashSet();
