@@ -8,9 +8,9 @@ namespace Events.Grains;
 public interface IEventWorkerGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Cancelled when the caller stops waiting (its publish timeout, or its client left): the groups that have not yet
-    /// left for RabbitMQ are dropped, since nobody will be told they were stored.
+    /// The caller waits at most <paramref name="waitAtMost"/> (its publish timeout): a group that has not left for
+    /// RabbitMQ that long after it reached the silo is dropped, since nobody will be told it was stored.
     /// </summary>
-    [Alias("Publish")]
-    Task PublishAsync(EventGroup group, CancellationToken cancellationToken = default);
+    [Alias("PublishWithin")]
+    Task PublishAsync(EventGroup group, TimeSpan waitAtMost);
 }

@@ -34,26 +34,23 @@ internal sealed class EventService(
             return Success;
         }
         var timeout = options.Value.PublishTimeout;
-        // Cancelled when this call stops waiting, so that its groups still queued in the silo are not published for nobody.
-        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         try
         {
-            // SUCCESS only once every group is confirmed by RabbitMQ.
-            await Task.WhenAll(groups.Select(g => workers.For(g.EventName).PublishAsync(g, stopWaiting.Token)))
+            // SUCCESS only once every group is confirmed by RabbitMQ. The silo drops groups still queued after the same
+            // time, since this call will not say they were stored.
+            await Task.WhenAll(groups.Select(g => workers.For(g.EventName).PublishAsync(g, timeout)))
                 .WaitAsync(timeout, context.CancellationToken);
             Count(flags, request.Header.DeviceId);
             return Success;
         }
         catch (TimeoutException)
         {
-            stopWaiting.Cancel();
             DispatchLog.TimedOut(logger, request.Events_.Count, timeout.TotalMilliseconds);
             throw new RpcException(new Status(StatusCode.Unavailable,
                 $"Events were not stored within {timeout.TotalMilliseconds:0} ms; retry the batch"));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            stopWaiting.Cancel();
             DispatchLog.Failed(logger, request.Events_.Count, ex);
             throw new RpcException(new Status(StatusCode.Unavailable, "Events could not be stored; retry the batch"));
         }

@@ -111,27 +111,23 @@ internal sealed class WebhookHandler(
             })
             .ToList();
         var timeout = dispatch.Value.PublishTimeout;
-        // Cancelled when this request stops waiting, so that its groups still queued in the silo are not published.
-        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            // 200 only once every group is confirmed by RabbitMQ.
+            // 200 only once every group is confirmed by RabbitMQ; the silo drops groups still queued after the timeout.
             var worker = workers.For(provider.Name);
-            await Task.WhenAll(groups.Select(g => worker.PublishAsync(g, stopWaiting.Token))).WaitAsync(timeout, cancellationToken);
+            await Task.WhenAll(groups.Select(g => worker.PublishAsync(g, timeout))).WaitAsync(timeout, cancellationToken);
             WebhookLog.Accepted(logger, provider.Name, events.Count);
             WebhookMetrics.Accepted(provider.Name, groups);
             return Results.Json(new { accepted = events.Count });
         }
         catch (TimeoutException)
         {
-            stopWaiting.Cancel();
             WebhookLog.TimedOut(logger, provider.Name, events.Count, timeout.TotalMilliseconds);
             WebhookMetrics.Refused(provider.Name, groups, "unavailable");
             return Unavailable($"the events were not stored within {timeout.TotalMilliseconds:0} ms; retry the request", timeout);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            stopWaiting.Cancel();
             WebhookLog.Failed(logger, provider.Name, events.Count, ex);
             WebhookMetrics.Refused(provider.Name, groups, "unavailable");
             return Unavailable("the events could not be stored; retry the request", timeout);

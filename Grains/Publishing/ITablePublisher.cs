@@ -4,8 +4,8 @@ namespace Events.Grains.Publishing;
 public interface ITablePublisher
 {
     /// <summary>
-    /// A group still waiting for its message when <paramref name="cancellationToken"/> is cancelled is dropped and its
-    /// task cancelled; once it has left for RabbitMQ it is published whatever happens.
+    /// A group still waiting for its message <paramref name="waitAtMost"/> after it came is dropped, and its task fails
+    /// with a <see cref="TimeoutException"/>; once it has left for RabbitMQ it is published whatever happens.
     /// </summary>
-    Task PublishAsync(string table, EventGroup group, CancellationToken cancellationToken);
+    Task PublishAsync(string table, EventGroup group, TimeSpan waitAtMost);
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Events.Grains.Publishing;
 
 /// <summary>
@@ -5,10 +7,10 @@ namespace Events.Grains.Publishing;
 /// together in the next message. A lone group leaves at once, so coalescing adds no latency when idle
 /// and makes messages bigger exactly when load is high. More messages are confirmed at once (up to
 /// <see cref="PublisherOptions.MaxInFlightPerTable"/>) only while a full message's worth of events waits:
-/// when one confirm at a time cannot keep up, not whenever a slot is free (BENCHMARKS.md). A group whose caller
-/// stopped waiting before its message left is dropped, so an overloaded lane does not publish for nobody.
+/// when one confirm at a time cannot keep up, not whenever a slot is free (BENCHMARKS.md). A group still
+/// waiting when its caller has stopped waiting is dropped, so an overloaded lane does not publish for nobody.
 /// </summary>
-internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBatchCodec codec, PublisherOptions options)
+internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBatchCodec codec, PublisherOptions options, PublishMetrics metrics)
 {
     private readonly Lock _lock = new();
     private readonly List<Pending> _pending = [];
@@ -16,16 +18,10 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
     private int _running;
     private uint _nextShard = (uint)Random.Shared.Next();
 
-    public Task EnqueueAsync(EventGroup group, CancellationToken cancellationToken = default)
+    /// <summary>Completes once RabbitMQ confirmed the group's message; fails with a timeout if it waited longer than <paramref name="waitAtMost"/>.</summary>
+    public Task EnqueueAsync(EventGroup group, TimeSpan waitAtMost)
     {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled(cancellationToken);
-        }
-        var pending = new Pending(group);
-        // Registered before the group can be taken, so that completing it always releases the registration. A
-        // cancellation from here on marks it dropped even before it is queued: the lane then skips it.
-        pending.Cancellation = cancellationToken.UnsafeRegister(_ => Drop(pending, cancellationToken), null);
+        var pending = new Pending(group, waitAtMost == Timeout.InfiniteTimeSpan ? long.MaxValue : Stopwatch.GetTimestamp() + (long)(waitAtMost.TotalSeconds * Stopwatch.Frequency));
         bool start;
         lock (_lock)
         {
@@ -73,11 +69,11 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
         try
         {
             await sender.SendAsync(SinkStreams.For(table, shard), message);
-            batch.ForEach(p => p.Complete(null));
+            batch.ForEach(p => p.Completion.TrySetResult());
         }
         catch (Exception ex)
         {
-            batch.ForEach(p => p.Complete(ex));
+            batch.ForEach(p => p.Completion.TrySetException(ex));
         }
     }
 
@@ -85,26 +81,27 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
         _running == 0 || (_running < options.MaxInFlightPerTable && _pendingEvents >= options.MaxEventsPerMessage);
 
     /// <summary>
-    /// Takes waiting groups in arrival order up to the per-message event limit (at least one if any waits), and
-    /// forgets the dropped ones it passes.
+    /// Takes waiting groups in arrival order up to the per-message event limit (at least one if any waits), and drops
+    /// the ones it passes whose callers have stopped waiting.
     /// </summary>
     private List<Pending> TakeNextMessage()
     {
+        var now = Stopwatch.GetTimestamp();
         var taken = new List<Pending>();
         var events = 0;
         var passed = 0;
         for (; passed < _pending.Count; passed++)
         {
             var next = _pending[passed];
-            if (next.Dropped)
+            if (next.DropAfter <= now)
             {
+                Drop(next);
                 continue;
             }
             if (taken.Count > 0 && events + next.Group.Events.Count > options.MaxEventsPerMessage)
             {
                 break;
             }
-            next.Taken = true;
             taken.Add(next);
             events += next.Group.Events.Count;
         }
@@ -113,40 +110,20 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
         return taken;
     }
 
-    // Marked, not removed: under overload thousands wait, and a removal per cancelled caller would scan them all.
-    private void Drop(Pending pending, CancellationToken cancellationToken)
+    private void Drop(Pending pending)
     {
-        lock (_lock)
-        {
-            if (pending.Taken || pending.Dropped)
-            {
-                return; // on its way to RabbitMQ: its outcome stands
-            }
-            pending.Dropped = true;
-            _pendingEvents -= pending.Group.Events.Count;
-        }
-        pending.Completion.TrySetCanceled(cancellationToken);
+        _pendingEvents -= pending.Group.Events.Count;
+        metrics.Dropped(table, pending.Group.Events.Count);
+        pending.Completion.TrySetException(new TimeoutException($"the group waited longer than its caller for a message to {table}"));
     }
 
-    private sealed class Pending(EventGroup group)
+    private sealed class Pending(EventGroup group, long dropAfter)
     {
         public EventGroup Group { get; } = group;
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public CancellationTokenRegistration Cancellation { get; set; }
-        public bool Taken { get; set; } // both flags change under the lane's lock
-        public bool Dropped { get; set; }
 
-        public void Complete(Exception? failure)
-        {
-            Cancellation.Dispose();
-            if (failure is null)
-            {
-                Completion.TrySetResult();
-            }
-            else
-            {
-                Completion.TrySetException(failure);
-            }
-        }
+        /// <summary>Stopwatch timestamp after which nobody waits for this group any more.</summary>
+        public long DropAfter { get; } = dropAfter;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

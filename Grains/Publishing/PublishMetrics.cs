@@ -2,7 +2,10 @@ using System.Diagnostics.Metrics;
 
 namespace Events.Grains.Publishing;
 
-/// <summary>Stream messages sent to the sinks (meter <c>Events.Publishing</c>): time until RabbitMQ confirmed them, failures.</summary>
+/// <summary>
+/// Stream messages sent to the sinks (meter <c>Events.Publishing</c>): time until RabbitMQ confirmed them, failures,
+/// and events dropped unsent because their caller stopped waiting.
+/// </summary>
 public sealed class PublishMetrics
 {
     public const string MeterName = "Events.Publishing";
@@ -13,6 +16,7 @@ public sealed class PublishMetrics
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _events;
     private readonly Counter<long> _failures;
+    private readonly Counter<long> _dropped;
 
     public PublishMetrics(IMeterFactory meters)
     {
@@ -23,7 +27,11 @@ public sealed class PublishMetrics
         _events = meter.CreateCounter<long>("events.stream.published_events", "{event}", "Events in confirmed stream messages, per table.");
         _failures = meter.CreateCounter<long>("events.stream.publish.failures", "{message}",
             "Stream messages not confirmed, per table and error (timeout, io, other).");
+        _dropped = meter.CreateCounter<long>("events.stream.dropped_events", "{event}",
+            "Events dropped before publishing because their caller stopped waiting (answered UNAVAILABLE, or gone), per table.");
     }
+
+    public void Dropped(string table, int events) => _dropped.Add(events, new KeyValuePair<string, object?>("table", table));
 
     public void Published(string table, int events, TimeSpan elapsed)
     {

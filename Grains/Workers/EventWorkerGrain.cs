@@ -15,7 +15,7 @@ namespace Events.Grains.Workers;
 internal sealed class EventWorkerGrain(RoutingTable routing, ITablePublisher publisher, ILogger<EventWorkerGrain> logger)
     : Grain, IEventWorkerGrain
 {
-    public Task PublishAsync(EventGroup group, CancellationToken cancellationToken = default)
+    public Task PublishAsync(EventGroup group, TimeSpan waitAtMost)
     {
         var tables = routing.TablesFor(group.Source, group.EventName);
         if (tables.Count == 0)
@@ -26,10 +26,10 @@ internal sealed class EventWorkerGrain(RoutingTable routing, ITablePublisher pub
         var flagged = FlaggedEvents.ErrorGroup(group, tables);
         if (flagged is null && tables.Count == 1)
         {
-            return publisher.PublishAsync(tables[0], group, cancellationToken);
+            return publisher.PublishAsync(tables[0], group, waitAtMost);
         }
         // One awaited publish for the event's tables and its error_event rows: SUCCESS covers both.
-        var sends = tables.Select(table => publisher.PublishAsync(table, group, cancellationToken));
-        return Task.WhenAll(flagged is null ? sends : sends.Append(publisher.PublishAsync(EventTables.ErrorEvent.Name, flagged, cancellationToken)));
+        var sends = tables.Select(table => publisher.PublishAsync(table, group, waitAtMost));
+        return Task.WhenAll(flagged is null ? sends : sends.Append(publisher.PublishAsync(EventTables.ErrorEvent.Name, flagged, waitAtMost)));
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Events.Grains;
 using Events.Grains.Publishing;
 using Events.Tests.Infrastructure;
@@ -11,6 +10,11 @@ public sealed class PublishLaneTests
 
     private static CancellationToken Test => TestContext.Current.CancellationToken;
 
+    private static readonly TimeSpan Forever = Timeout.InfiniteTimeSpan;
+
+    private static PublishLane Lane(GatedSender sender, PublisherOptions options) =>
+        new("event", sender, Codec, options, new PublishMetrics(TestMeters.Factory()));
+
     private static EventGroup Group(int events) => new()
     {
         Source = "grpc",
@@ -19,50 +23,23 @@ public sealed class PublishLaneTests
         Events = Enumerable.Range(0, events).Select(i => new IngestedEvent { Id = $"e{i}", Name = "LaunchEvent", TimestampMs = i }).ToArray(),
     };
 
-    /// <summary>Holds every send until released, to observe what accumulates meanwhile.</summary>
-    private sealed class GatedSender : ISinkStreamSender
-    {
-        public TaskCompletionSource Gate { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public Exception? Failure { get; set; }
-        public ConcurrentQueue<(StreamId Stream, SinkBatch Batch)> Sent { get; } = new();
-
-        public async Task SendAsync(StreamId stream, SinkBatch batch)
-        {
-            Sent.Enqueue((stream, batch));
-            await Gate.Task;
-            if (Failure is not null)
-            {
-                throw Failure;
-            }
-        }
-    }
-
-    private static async Task WaitForSends(GatedSender sender, int count)
-    {
-        for (var i = 0; i < 500 && sender.Sent.Count < count; i++)
-        {
-            await Task.Delay(10);
-        }
-        Assert.Equal(count, sender.Sent.Count);
-    }
-
     [Fact]
     public async Task Enqueue_WhileAMessageIsUnconfirmed_GroupsLeaveTogetherInTheNext()
     {
         var sender = new GatedSender();
         // Default MaxInFlightPerTable (4): free slots do not split the waiting groups into small messages.
-        var lane = new PublishLane("event", sender, Codec, new PublisherOptions { ShardsPerTable = 4 });
+        var lane = Lane(sender, new PublisherOptions { ShardsPerTable = 4 });
 
-        var first = lane.EnqueueAsync(Group(1), Test);
-        await WaitForSends(sender, 1);
-        var waiting = Enumerable.Range(0, 5).Select(_ => lane.EnqueueAsync(Group(2), Test)).ToArray();
+        var first = lane.EnqueueAsync(Group(1), Forever);
+        await sender.WaitForSends(1);
+        var waiting = Enumerable.Range(0, 5).Select(_ => lane.EnqueueAsync(Group(2), Forever)).ToArray();
         Assert.False(first.IsCompleted);
 
         var firstGate = sender.Gate;
         sender.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         firstGate.SetResult();
         await first;
-        await WaitForSends(sender, 2);
+        await sender.WaitForSends(2);
         sender.Gate.SetResult();
         await Task.WhenAll(waiting);
 
@@ -76,18 +53,18 @@ public sealed class PublishLaneTests
     public async Task Enqueue_WhileAFullMessageWaits_AnotherMessageIsConfirmedAtOnce()
     {
         var sender = new GatedSender();
-        var lane = new PublishLane("event", sender, Codec, new PublisherOptions { MaxInFlightPerTable = 2, MaxEventsPerMessage = 5 });
-        var first = lane.EnqueueAsync(Group(1), Test);
-        await WaitForSends(sender, 1);
+        var lane = Lane(sender, new PublisherOptions { MaxInFlightPerTable = 2, MaxEventsPerMessage = 5 });
+        var first = lane.EnqueueAsync(Group(1), Forever);
+        await sender.WaitForSends(1);
 
         // 2 + 2 events wait behind the unconfirmed first message: less than a full message, so nothing more leaves.
-        var waiting = new[] { lane.EnqueueAsync(Group(2), Test), lane.EnqueueAsync(Group(2), Test) };
+        var waiting = new[] { lane.EnqueueAsync(Group(2), Forever), lane.EnqueueAsync(Group(2), Forever) };
         await Task.Delay(200, TestContext.Current.CancellationToken);
         Assert.Single(sender.Sent);
 
         // From 6 waiting on, a full message waits: a second one leaves with as many as fit (2 + 2) while the first is unconfirmed.
-        var rest = new[] { lane.EnqueueAsync(Group(2), Test), lane.EnqueueAsync(Group(3), Test), lane.EnqueueAsync(Group(3), Test) };
-        await WaitForSends(sender, 2);
+        var rest = new[] { lane.EnqueueAsync(Group(2), Forever), lane.EnqueueAsync(Group(3), Forever), lane.EnqueueAsync(Group(3), Forever) };
+        await sender.WaitForSends(2);
         Assert.Equal(4, sender.Sent.ElementAt(1).Batch.EventCount);
         Assert.False(first.IsCompleted);
 
@@ -101,45 +78,37 @@ public sealed class PublishLaneTests
     }
 
     [Fact]
-    public async Task Cancel_BeforeItsMessageLeaves_DropsTheGroup_AfterwardsItsOutcomeStands()
+    public async Task Expired_BeforeItsMessageLeaves_IsDropped_AfterwardsItsOutcomeStands()
     {
         var sender = new GatedSender();
-        var lane = new PublishLane("event", sender, Codec, new PublisherOptions { MaxInFlightPerTable = 1 });
-        using var firstCaller = new CancellationTokenSource();
-        using var gaveUp = new CancellationTokenSource();
-        var first = lane.EnqueueAsync(Group(1), firstCaller.Token);
-        await WaitForSends(sender, 1);
-        var abandoned = lane.EnqueueAsync(Group(2), gaveUp.Token);
-        var kept = lane.EnqueueAsync(Group(3), Test);
-
-        gaveUp.Cancel();
-        firstCaller.Cancel(); // too late: its message is already with RabbitMQ
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned.WaitAsync(TimeSpan.FromSeconds(5), Test));
-        Assert.Equal(TaskStatus.Canceled, abandoned.Status);
-        Assert.False(first.IsCompleted);
+        var lane = Lane(sender, new PublisherOptions { MaxInFlightPerTable = 1 });
+        var first = lane.EnqueueAsync(Group(1), TimeSpan.FromMilliseconds(100)); // leaves at once, then waits longer
+        await sender.WaitForSends(1);
+        var abandoned = lane.EnqueueAsync(Group(2), TimeSpan.FromMilliseconds(100));
+        var kept = lane.EnqueueAsync(Group(3), Forever);
+        await Task.Delay(300, Test);
 
         sender.Gate.SetResult();
         await Task.WhenAll(first, kept);
+        await Assert.ThrowsAsync<TimeoutException>(() => abandoned);
         Assert.Equal([1, 3], sender.Sent.Select(s => s.Batch.EventCount));
-        Assert.Equal(TaskStatus.Canceled, lane.EnqueueAsync(Group(1), gaveUp.Token).Status);
     }
 
     [Fact]
-    public async Task Cancel_EveryWaitingGroup_NoEmptyMessageLeaves_AndTheLaneGoesOn()
+    public async Task Expired_EveryWaitingGroup_NoEmptyMessageLeaves_AndTheLaneGoesOn()
     {
         var sender = new GatedSender();
-        var lane = new PublishLane("event", sender, Codec, new PublisherOptions { MaxInFlightPerTable = 1 });
-        using var gaveUp = new CancellationTokenSource();
-        var first = lane.EnqueueAsync(Group(1), Test);
-        await WaitForSends(sender, 1);
-        var abandoned = Enumerable.Range(0, 3).Select(_ => lane.EnqueueAsync(Group(2), gaveUp.Token)).ToArray();
-        gaveUp.Cancel();
+        var lane = Lane(sender, new PublisherOptions { MaxInFlightPerTable = 1 });
+        var first = lane.EnqueueAsync(Group(1), Forever);
+        await sender.WaitForSends(1);
+        var abandoned = Enumerable.Range(0, 3).Select(_ => lane.EnqueueAsync(Group(2), TimeSpan.FromMilliseconds(50))).ToArray();
+        await Task.Delay(200, Test);
 
         sender.Gate.SetResult();
         await first;
-        await lane.EnqueueAsync(Group(4), Test);
+        await lane.EnqueueAsync(Group(4), Forever);
 
-        Assert.All(abandoned, t => Assert.Equal(TaskStatus.Canceled, t.Status));
+        Assert.All(abandoned, t => Assert.IsType<TimeoutException>(t.Exception?.InnerException));
         Assert.Equal([1, 4], sender.Sent.Select(s => s.Batch.EventCount));
     }
 
@@ -147,10 +116,10 @@ public sealed class PublishLaneTests
     public async Task Enqueue_MessagesRespectTheEventLimit()
     {
         var sender = new GatedSender();
-        var lane = new PublishLane("event", sender, Codec, new PublisherOptions { MaxInFlightPerTable = 1, MaxEventsPerMessage = 5 });
-        var first = lane.EnqueueAsync(Group(1), Test);
-        await WaitForSends(sender, 1);
-        var rest = Enumerable.Range(0, 4).Select(_ => lane.EnqueueAsync(Group(3), Test)).ToArray();
+        var lane = Lane(sender, new PublisherOptions { MaxInFlightPerTable = 1, MaxEventsPerMessage = 5 });
+        var first = lane.EnqueueAsync(Group(1), Forever);
+        await sender.WaitForSends(1);
+        var rest = Enumerable.Range(0, 4).Select(_ => lane.EnqueueAsync(Group(3), Forever)).ToArray();
 
         sender.Gate.SetResult();
         await Task.WhenAll(rest.Append(first));
@@ -162,10 +131,10 @@ public sealed class PublishLaneTests
     public async Task SendFailure_FaultsEveryGroupOfThatMessage()
     {
         var sender = new GatedSender { Failure = new InvalidOperationException("broker down") };
-        var lane = new PublishLane("event", sender, Codec, new PublisherOptions { MaxInFlightPerTable = 1 });
-        var first = lane.EnqueueAsync(Group(1), Test);
-        await WaitForSends(sender, 1);
-        var second = lane.EnqueueAsync(Group(1), Test);
+        var lane = Lane(sender, new PublisherOptions { MaxInFlightPerTable = 1 });
+        var first = lane.EnqueueAsync(Group(1), Forever);
+        await sender.WaitForSends(1);
+        var second = lane.EnqueueAsync(Group(1), Forever);
 
         sender.Gate.SetResult();
 
@@ -178,11 +147,11 @@ public sealed class PublishLaneTests
     {
         var sender = new GatedSender();
         sender.Gate.SetResult();
-        var lane = new PublishLane("event", sender, Codec, new PublisherOptions { MaxInFlightPerTable = 1, ShardsPerTable = 3 });
+        var lane = Lane(sender, new PublisherOptions { MaxInFlightPerTable = 1, ShardsPerTable = 3 });
 
         for (var i = 0; i < 6; i++)
         {
-            await lane.EnqueueAsync(Group(1), Test);
+            await lane.EnqueueAsync(Group(1), Forever);
         }
 
         var namespaces = sender.Sent.Select(s => s.Stream.GetNamespace()).ToHashSet();
