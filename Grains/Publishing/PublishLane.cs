@@ -18,10 +18,16 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
     private int _running;
     private uint _nextShard = (uint)Random.Shared.Next();
 
-    /// <summary>Completes once RabbitMQ confirmed the group's message; fails with a timeout if it waited longer than <paramref name="waitAtMost"/>.</summary>
+    /// <summary>
+    /// Completes once RabbitMQ confirmed the group's message; fails with a <see cref="TimeoutException"/> if the group
+    /// was still waiting for a message <paramref name="waitAtMost"/> after it came.
+    /// </summary>
     public Task EnqueueAsync(EventGroup group, TimeSpan waitAtMost)
     {
-        var pending = new Pending(group, waitAtMost == Timeout.InfiniteTimeSpan ? long.MaxValue : Stopwatch.GetTimestamp() + (long)(waitAtMost.TotalSeconds * Stopwatch.Frequency));
+        var dropAfter = waitAtMost == Timeout.InfiniteTimeSpan
+            ? long.MaxValue
+            : Stopwatch.GetTimestamp() + (long)(waitAtMost.TotalSeconds * Stopwatch.Frequency);
+        var pending = new Pending(group, dropAfter);
         bool start;
         lock (_lock)
         {
