@@ -31,20 +31,9 @@ internal sealed class RabbitMqQueueStats : IDisposable
             using var response = await _http.GetAsync("api/queues/%2F?columns=name,messages,message_bytes,message_stats.publish");
             response.EnsureSuccessStatusCode();
             using var json = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
-            long published = 0, messages = 0, bytes = 0;
-            var queues = 0;
-            foreach (var queue in json.RootElement.EnumerateArray())
-            {
-                var name = queue.GetProperty("name").GetString() ?? "";
-                // The stream queues are <prefix>-<n>; the dead-letter queue is not part of the flow.
-                if (!name.StartsWith(_prefix + "-", StringComparison.Ordinal) || !name[(_prefix.Length + 1)..].All(char.IsAsciiDigit)) continue;
-                queues++;
-                messages += Long(queue, "messages");
-                bytes += Long(queue, "message_bytes");
-                if (queue.TryGetProperty("message_stats", out var stats)) published += Long(stats, "publish");
-            }
+            var totals = Totals(json.RootElement, _prefix);
             LastError = null;
-            return new QueueTotals(queues, published, messages, bytes);
+            return totals;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException)
         {
@@ -53,8 +42,29 @@ internal sealed class RabbitMqQueueStats : IDisposable
         }
     }
 
+    /// <summary>Sums the stream queues (<c>&lt;prefix&gt;-&lt;n&gt;</c>) of a <c>GET /api/queues/%2F</c> answer.</summary>
+    internal static QueueTotals Totals(JsonElement queueList, string prefix)
+    {
+        long published = 0, messages = 0, bytes = 0;
+        var queues = 0;
+        foreach (var queue in queueList.EnumerateArray())
+        {
+            var name = queue.GetProperty("name").GetString() ?? "";
+            // The stream queues are <prefix>-<n>; the dead-letter queue is not part of the flow.
+            if (!name.StartsWith(prefix + "-", StringComparison.Ordinal) || !name[(prefix.Length + 1)..].All(char.IsAsciiDigit)) continue;
+            queues++;
+            messages += Long(queue, "messages");
+            bytes += Long(queue, "message_bytes");
+            if (queue.TryGetProperty("message_stats", out var stats)) published += Long(stats, "publish");
+        }
+        return new QueueTotals(queues, published, messages, bytes);
+    }
+
+    // The broker writes an empty object as [] (e.g. message_stats of a queue nothing was published to yet).
     private static long Long(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
+            ? value.GetInt64()
+            : 0;
 
     public void Dispose() => _http.Dispose();
 }
