@@ -10,4 +10,8 @@ internal static partial class DispatchLog
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "A batch of {Count} events could not be stored")]
     public static partial void Failed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning,
+        Message = "At capacity: refused {Events} events since the last such line; {InFlight} of {Limit} events in flight (Events:Dispatch:MaxEventsInFlight)")]
+    public static partial void AtCapacity(ILogger logger, long events, long inFlight, int limit);
 }

@@ -11,6 +11,7 @@ namespace Events.Api.Dispatch;
 internal sealed class EventService(
     EventWorkers workers,
     EventGrouper grouper,
+    DispatchAdmission admission,
     IOptions<DispatchOptions> options,
     IOptions<LimitsOptions> limits,
     SecurityMetrics metrics,
@@ -34,12 +35,18 @@ internal sealed class EventService(
             return Success;
         }
         var timeout = options.Value.PublishTimeout;
+        // SUCCESS only once every group is confirmed by RabbitMQ. The silo drops groups still queued after the same
+        // time, since this call will not say they were stored.
+        var publish = admission.TryStart(request.Events_.Count,
+            () => Task.WhenAll(groups.Select(g => workers.For(g.EventName).PublishAsync(g, timeout))));
+        if (publish is null)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"The service is at capacity ({admission.Limit} events in flight); retry the batch after a short pause"));
+        }
         try
         {
-            // SUCCESS only once every group is confirmed by RabbitMQ. The silo drops groups still queued after the same
-            // time, since this call will not say they were stored.
-            await Task.WhenAll(groups.Select(g => workers.For(g.EventName).PublishAsync(g, timeout)))
-                .WaitAsync(timeout, context.CancellationToken);
+            await publish.WaitAsync(timeout, context.CancellationToken);
             Count(flags, request.Header.DeviceId);
             return Success;
         }

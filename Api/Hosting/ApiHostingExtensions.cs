@@ -4,6 +4,7 @@ using Events.Api.Operations;
 using Events.Api.Security;
 using Events.Api.Webhooks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using StackExchange.Redis;
 
@@ -63,9 +64,12 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<EventGrouper>();
         builder.Services.AddSingleton<EventWorkers>();
+        builder.Services.AddSingleton<DispatchAdmission>();
         builder.Services.AddOptions<DispatchOptions>()
             .Bind(configuration.GetSection(DispatchOptions.Section))
             .Validate(o => o.PublishTimeout > TimeSpan.Zero, "Events:Dispatch:PublishTimeout must be positive.")
+            .Validate<IOptions<LimitsOptions>>((o, limits) => o.MaxEventsInFlight >= limits.Value.MaxEventsPerBatch,
+                "Events:Dispatch:MaxEventsInFlight must be at least Events:Limits:MaxEventsPerBatch, or a full batch could never be admitted.")
             .ValidateOnStart();
         builder.Services.AddWebhooks(configuration);
         builder.AddEventsOperations();

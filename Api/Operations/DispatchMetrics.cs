@@ -19,6 +19,11 @@ internal static class DispatchMetrics
             Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
         });
 
+    private static readonly Gauge InFlight = Metrics.CreateGauge("events_dispatch_events_in_flight",
+        "Events handed to the silos and not yet answered (limit: Events:Dispatch:MaxEventsInFlight).");
+
+    public static void AddInFlight(int events) => InFlight.Inc(events);
+
     public static void CountAccepted(string source, string type, int events) => Accepted.WithLabels(source, type).Inc(events);
 
     public static void CountRefused(string source, string type, string reason, int events) =>

@@ -12,6 +12,7 @@ namespace Events.Api.Webhooks;
 /// </summary>
 internal sealed class WebhookHandler(
     EventWorkers workers,
+    DispatchAdmission admission,
     WebhookOptions options,
     WebhookReplays replays,
     IOptions<DispatchOptions> dispatch,
@@ -111,11 +112,19 @@ internal sealed class WebhookHandler(
             })
             .ToList();
         var timeout = dispatch.Value.PublishTimeout;
+        // 200 only once every group is confirmed by RabbitMQ; the silo drops groups still queued after the timeout.
+        var worker = workers.For(provider.Name);
+        var publish = admission.TryStart(events.Count, () => Task.WhenAll(groups.Select(g => worker.PublishAsync(g, timeout))));
+        if (publish is null)
+        {
+            WebhookMetrics.Refused(provider.Name, groups, "resourceexhausted");
+            // 429, as gRPC's RESOURCE_EXHAUSTED maps to HTTP.
+            return new RetryAfterResult(Error(StatusCodes.Status429TooManyRequests,
+                $"the service is at capacity ({admission.Limit} events in flight); retry the request"), 1);
+        }
         try
         {
-            // 200 only once every group is confirmed by RabbitMQ; the silo drops groups still queued after the timeout.
-            var worker = workers.For(provider.Name);
-            await Task.WhenAll(groups.Select(g => worker.PublishAsync(g, timeout))).WaitAsync(timeout, cancellationToken);
+            await publish.WaitAsync(timeout, cancellationToken);
             WebhookLog.Accepted(logger, provider.Name, events.Count);
             WebhookMetrics.Accepted(provider.Name, groups);
             return Results.Json(new { accepted = events.Count });

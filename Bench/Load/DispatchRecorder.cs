@@ -5,7 +5,7 @@ using HdrHistogram;
 namespace Events.Bench.Load;
 
 /// <summary>
-/// Latency and outcome of every dispatch of a phase. Calls that start before <see cref="MeasureFrom"/> (warm-up)
+/// The outcome of every dispatch of a phase, and the latency of those accepted. Calls that start before <see cref="MeasureFrom"/> (warm-up)
 /// count towards the events to drain but not towards the figures; accepted events count when their answer
 /// arrives inside the measured window.
 /// </summary>
@@ -55,6 +55,10 @@ internal sealed class DispatchRecorder
         if (!measured) return;
         Interlocked.Increment(ref _callsMeasured);
         _outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+        if (outcome != Outcome.Success)
+        {
+            return; // the latency of accepted calls: a refusal at the door is quick and would flatter it
+        }
         var micros = Math.Max(1, (long)Stopwatch.GetElapsedTime(startedAt, answeredAt).TotalMicroseconds);
         _interval.RecordValue(Math.Min(micros, 600_000_000));
     }

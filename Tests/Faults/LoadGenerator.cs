@@ -147,10 +147,10 @@ internal sealed class LoadGenerator : IAsyncDisposable
         return false;
     }
 
-    // UNAVAILABLE is the server's "not stored, retry"; the others are what a broken connection or a server
+    // UNAVAILABLE and RESOURCE_EXHAUSTED are the server's "not stored, retry"; the others are what a broken connection or a server
     // that went away mid-call looks like to a client. In every case the batch may or may not be stored.
     private static bool IsRetryable(StatusCode status) =>
-        status is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown or StatusCode.Cancelled;
+        status is StatusCode.Unavailable or StatusCode.ResourceExhausted or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown or StatusCode.Cancelled;
 
     private Events.Protos.Events NextBatch(Header header)
     {

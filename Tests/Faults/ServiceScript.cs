@@ -32,6 +32,15 @@ internal static class ServiceScript
         }
     }
 
+    /// <summary>The pid of the server the script started for <paramref name="service"/> (its <c>run/services/NAME.state</c>).</summary>
+    public static int Pid(string service)
+    {
+        var state = Path.Combine(DataDirectory, "run", "services", service + ".state");
+        var line = File.ReadLines(state).FirstOrDefault(l => l.StartsWith("pid=", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"{state} names no pid");
+        return int.Parse(line["pid=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public static Task StopAsync(string service) => RunAsync("stop", service);
 
     public static Task StartAsync(string service) => RunAsync("start", service);

@@ -101,7 +101,7 @@ public sealed class PipelineFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Sends a batch the way a well-behaved client does: UNAVAILABLE means "not stored, retry".
+    /// Sends a batch the way a well-behaved client does: UNAVAILABLE and RESOURCE_EXHAUSTED mean "not stored, retry".
     /// Duplicates a retry may create are removed by event id in ClickHouse.
     /// </summary>
     public async Task DispatchAsync(Events.Protos.Events batch)
@@ -114,7 +114,7 @@ public sealed class PipelineFixture : IAsyncLifetime
                 Assert.Equal("SUCCESS", response.Status);
                 return;
             }
-            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable && attempt < 10)
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.ResourceExhausted && attempt < 10)
             {
                 await Task.Delay(500);
             }
