@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using Events.Api.Operations;
 using Microsoft.Extensions.Options;
 
 namespace Events.Api.Dispatch;
@@ -45,7 +44,6 @@ public sealed class DispatchAdmission : IDisposable
             NoteRefused(events);
             return null;
         }
-        DispatchMetrics.AddInFlight(permits);
         Task task;
         try
         {
@@ -53,24 +51,17 @@ public sealed class DispatchAdmission : IDisposable
         }
         catch
         {
-            Release(lease, permits);
+            lease.Dispose();
             throw;
         }
         // Released when the silos answer, not when the caller stops waiting: a timed-out publish is still work in the
         // silo, and counting it keeps a stall from piling up more.
-        task.ContinueWith(static (t, state) =>
+        task.ContinueWith(static (t, lease) =>
         {
             _ = t.Exception; // observed here: the caller may have stopped waiting
-            var (lease, permits) = ((RateLimitLease, int))state!;
-            Release(lease, permits);
-        }, (lease, permits), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            ((RateLimitLease)lease!).Dispose();
+        }, lease, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return task;
-    }
-
-    private static void Release(RateLimitLease lease, int permits)
-    {
-        lease.Dispose();
-        DispatchMetrics.AddInFlight(-permits);
     }
 
     // Refusals come by the thousand a second in an overload: one line per interval says how many.

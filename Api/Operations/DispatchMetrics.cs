@@ -22,7 +22,8 @@ internal static class DispatchMetrics
     private static readonly Gauge InFlight = Metrics.CreateGauge("events_dispatch_events_in_flight",
         "Events handed to the silos and not yet answered (limit: Events:Dispatch:MaxEventsInFlight).");
 
-    public static void AddInFlight(int events) => InFlight.Inc(events);
+    /// <summary>Sets the in-flight gauge from <paramref name="inFlight"/> at every scrape.</summary>
+    public static void ObserveInFlight(Func<long> inFlight) => Metrics.DefaultRegistry.AddBeforeCollectCallback(() => InFlight.Set(inFlight()));
 
     public static void CountAccepted(string source, string type, int events) => Accepted.WithLabels(source, type).Inc(events);
 

@@ -80,6 +80,8 @@ public static class OperationsHostingExtensions
         app.MapHeartbeat();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteReport });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready), ResponseWriter = WriteReport });
+        var admission = app.Services.GetRequiredService<Events.Api.Dispatch.DispatchAdmission>();
+        DispatchMetrics.ObserveInFlight(() => admission.EventsInFlight);
         app.MapMetrics("/metrics");
 
         var access = app.Services.GetRequiredService<DashboardAccessOptions>();
