@@ -13,7 +13,7 @@ public sealed class DispatchOptions
 
     /// <summary>
     /// Events this Api has handed to the silos and not yet heard back about. A batch that would pass it is refused at
-    /// once (RESOURCE_EXHAUSTED, webhooks 503), so an overload costs the batches over capacity, not every batch's
+    /// once (RESOURCE_EXHAUSTED, webhooks 429), so an overload costs the batches over capacity, not every batch's
     /// timeout. At least <c>Events:Limits:MaxEventsPerBatch</c>. Default 20,000: a third of a second of what a
     /// two-core machine stores at peak, and more than 0.7 s of its half-rate load, whose broker stalls stay shorter.
     /// </summary>

@@ -59,7 +59,7 @@ public sealed class PublishLaneTests
 
         // 2 + 2 events wait behind the unconfirmed first message: less than a full message, so nothing more leaves.
         var waiting = new[] { lane.EnqueueAsync(Group(2), Forever), lane.EnqueueAsync(Group(2), Forever) };
-        await Task.Delay(200, TestContext.Current.CancellationToken);
+        await Task.Delay(200, Test);
         Assert.Single(sender.Sent);
 
         // From 6 waiting on, a full message waits: a second one leaves with as many as fit (2 + 2) while the first is unconfirmed.
@@ -69,7 +69,7 @@ public sealed class PublishLaneTests
         Assert.False(first.IsCompleted);
 
         // 2 + 3 + 3 still wait (8 events), but both slots are taken: a third only leaves after a confirm.
-        await Task.Delay(200, TestContext.Current.CancellationToken);
+        await Task.Delay(200, Test);
         Assert.Equal(2, sender.Sent.Count);
 
         sender.Gate.SetResult();
