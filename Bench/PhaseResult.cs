@@ -24,6 +24,9 @@ internal sealed record PhaseResult
     public IReadOnlyDictionary<string, long> Outcomes { get; init; } = new Dictionary<string, long>();
     public long FailedCalls { get; init; }
     public required Percentiles DispatchLatencyMs { get; init; }
+
+    /// <summary>Open loop: how late the benchmark sent after the intended times, part of <see cref="DispatchLatencyMs"/>; null in closed loop.</summary>
+    public Percentiles? SenderLatenessMs { get; init; }
     public bool Drained { get; init; }
     public double? DrainLagSeconds { get; init; }
     public long RowsStored { get; init; }

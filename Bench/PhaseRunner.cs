@@ -67,6 +67,7 @@ internal sealed class PhaseRunner(BenchContext context)
             Outcomes = outcomes,
             FailedCalls = outcomes.Where(o => o.Key != Outcome.Success).Sum(o => o.Value),
             DispatchLatencyMs = Percentiles.FromMicros(recorder.Measured()),
+            SenderLatenessMs = plan.Rate is null ? null : Percentiles.FromMicros(recorder.SenderLateness()),
             Drained = drain.Drained,
             DrainLagSeconds = drain.LagSeconds is { } lag ? Math.Round(lag, 2) : null,
             RowsStored = drain.Stored,

@@ -19,6 +19,10 @@ internal sealed class DispatchRecorder
     private readonly HistogramBase _measured = HistogramFactory.With64BitBucketSize()
         .WithValuesFrom(1).WithValuesUpTo(600_000_000).WithPrecisionOf(3).Create();
 
+    /// <summary>Open loop: how late each measured send left after its intended time, in microseconds.</summary>
+    private readonly HistogramBase _senderLateness = HistogramFactory.With64BitBucketSize()
+        .WithValuesFrom(1).WithValuesUpTo(600_000_000).WithPrecisionOf(3).Create();
+
     private readonly ConcurrentDictionary<string, long> _outcomes = new(StringComparer.Ordinal);
     private long _acceptedTotal;
     private long _acceptedMeasured;
@@ -43,7 +47,28 @@ internal sealed class DispatchRecorder
 
     public double MeasuredSeconds => Stopwatch.GetElapsedTime(MeasureFrom, Interlocked.Read(ref _measureUntil)).TotalSeconds;
 
-    /// <param name="startedAt">The intended send time in open loop, the actual one in closed loop.</param>
+    /// <summary>
+    /// Open loop: when a call's latency starts. A late send counts from its intended time, so a stall of the system
+    /// shows as latency (no coordinated omission); an early one from when it was sent, so it is not flattered.
+    /// Records the lateness of measured sends.
+    /// </summary>
+    public long ScheduledStart(long intended, long sentAt)
+    {
+        if (intended >= MeasureFrom)
+        {
+            var lateMicros = (long)Stopwatch.GetElapsedTime(intended, Math.Max(intended, sentAt)).TotalMicroseconds;
+            lock (_senderLateness) _senderLateness.RecordValue(Math.Clamp(lateMicros, 1, 600_000_000));
+        }
+        return Math.Min(intended, sentAt);
+    }
+
+    /// <summary>Open loop: the lateness of the measured sends (empty in closed loop).</summary>
+    public HistogramBase SenderLateness()
+    {
+        lock (_senderLateness) return _senderLateness.Copy();
+    }
+
+    /// <param name="startedAt">From <see cref="ScheduledStart"/> in open loop, the actual send time in closed loop.</param>
     public void Record(long startedAt, long answeredAt, string outcome, int events)
     {
         var measured = startedAt >= MeasureFrom && answeredAt <= Interlocked.Read(ref _measureUntil);

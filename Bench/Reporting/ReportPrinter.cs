@@ -19,10 +19,12 @@ internal static class ReportPrinter
             ("  drained (all accepted queryable) after the window", main.Drained ? $"{main.DrainLagSeconds:0.0} s" : "NO (timeout)", ""),
             ($"dispatch ms p50/p90/p99/max, accepted ({main.Name})", Latency(main.DispatchLatencyMs), ""),
         };
+        AddSenderLateness(rows, main);
         if (half is not null)
         {
             rows.Add(($"dispatch ms p50/p90/p99/max, accepted ({half.Name}, {N(half.TargetEventsPerSec)} ev/s open loop)", Latency(half.DispatchLatencyMs), Target(report, 3)));
             rows.Add(($"  accepted at half rate, events/s", N(half.AcceptedEventsPerSec), ""));
+            AddSenderLateness(rows, half);
         }
         rows.Add(("freshness ms p50/p90/p99/max (peak)", Freshness(main.Freshness), Target(report, 4)));
         if (half is not null) rows.Add(("freshness ms p50/p90/p99/max (half rate)", Freshness(half.Freshness), ""));
@@ -56,6 +58,15 @@ internal static class ReportPrinter
         foreach (var (figure, value, target) in rows)
         {
             output.WriteLine($"{figure.PadRight(width)}  {value.PadRight(valueWidth)}  {target}".TrimEnd());
+        }
+    }
+
+    // Open loop only: the benchmark's own part of the latency above.
+    private static void AddSenderLateness(List<(string Figure, string Value, string Target)> rows, PhaseResult phase)
+    {
+        if (phase.SenderLatenessMs is { } late)
+        {
+            rows.Add(($"  of which the benchmark sent late, ms p50/p90/p99/max ({phase.Name})", Latency(late), ""));
         }
     }
 

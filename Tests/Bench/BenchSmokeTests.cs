@@ -44,6 +44,10 @@ public sealed class BenchSmokeTests(PipelineFixture pipeline) : IClassFixture<Pi
             Assert.True(root.GetProperty("events_per_sec").GetDouble() > 0, $"no events end to end:\n{log}");
             var peak = root.GetProperty("phases")[0];
             Assert.True(peak.GetProperty("drained").GetBoolean(), $"accepted events never all reached ClickHouse:\n{log}");
+            // The open-loop half-rate phase reports how late its sender was; the closed-loop peak has no schedule.
+            var halfRate = root.GetProperty("phases")[1];
+            Assert.True(halfRate.GetProperty("sender_lateness_ms").GetProperty("count").GetInt64() > 0, $"no sender lateness at half rate:\n{halfRate}");
+            Assert.Equal(JsonValueKind.Null, peak.GetProperty("sender_lateness_ms").ValueKind);
             foreach (var reference in new[] { "clickhouse_bulk", "rabbitmq_confirm", "async_insert" })
             {
                 var figures = root.GetProperty("references").GetProperty(reference);
