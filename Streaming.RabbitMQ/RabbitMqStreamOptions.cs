@@ -28,14 +28,15 @@ public sealed class RabbitMqStreamOptions
     /// Unacknowledged messages the broker hands one queue's consumer. Should be at least <see cref="CacheSize"/>
     /// so the cache can fill; both bound the silo's memory (each message carries a whole batch of events).
     /// </summary>
-    public ushort PrefetchCount { get; set; } = 512;
+    public ushort PrefetchCount { get; set; } = 128;
 
     /// <summary>
     /// Messages held per queue in the silo's stream cache. A message stays cached until its sink stored it, so the
-    /// cache must hold every message arriving during a flush: 128 left the sinks behind at 15,000 events/s
-    /// (BENCHMARKS.md). Larger absorbs bursts; smaller bounds memory. Default 512.
+    /// cache must hold every message arriving during a flush. At peak a message holds ~400 events, and while
+    /// ClickHouse was down 512 per queue let a silo grow past 2 GB; 128 kept it near 1.1 GB and stored as much
+    /// (BENCHMARKS.md, "Silo memory while ClickHouse is down"). Larger absorbs bursts; smaller bounds memory.
     /// </summary>
-    public int CacheSize { get; set; } = 512;
+    public int CacheSize { get; set; } = 128;
 
     /// <summary>Channels used for publishing; publishes on one channel share its confirm stream.</summary>
     public int PublisherChannels { get; set; } = 4;

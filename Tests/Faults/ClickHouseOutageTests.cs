@@ -12,7 +12,7 @@ public sealed class ClickHouseOutageTests
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(60);
 
-    // Far smaller than the defaults (512 each) so that a minute of CI-sized load outgrows what the silos may hold
+    // Far smaller than the defaults (128 each) so that a minute of CI-sized load outgrows what the silos may hold
     // (queues × (prefetch + cache) messages) and backpressure shows; the mechanism is the same at any size. At 32,
     // a minute's ~500 messages (the publish lane coalesces a call's groups) fitted in the 8 × 64 the silos may hold.
     private const int StreamCache = 8;
