@@ -10,4 +10,13 @@ internal sealed record RabbitMqDelivery(
     bool Redelivered,
     string Exchange,
     string RoutingKey,
-    IReadOnlyBasicProperties Properties);
+    IReadOnlyBasicProperties Properties)
+{
+    public RabbitMqReceipt Receipt => new(Generation, Tag, Body.Length);
+}
+
+/// <summary>
+/// What settling a delivery takes, without its body: the receiver keeps only this while the delivery's batch waits in
+/// the cache and the sinks, which hold the events already.
+/// </summary>
+internal readonly record struct RabbitMqReceipt(int Generation, ulong Tag, int Bytes);

@@ -4,7 +4,6 @@ using Orleans.Providers.Streams.Common;
 using Orleans.Serialization;
 using Orleans.Streams;
 using RabbitMQ.Client;
-using RabbitMQ.Client.Events;
 
 namespace Events.Streaming.RabbitMQ;
 
@@ -13,7 +12,8 @@ namespace Events.Streaming.RabbitMQ;
 /// which happens after every consumer's <c>OnNextAsync</c> for them has completed. Messages the agent gave up on
 /// (never reported, while later ones were) are returned to the queue. If the channel drops, its unacknowledged
 /// messages go back to the queue by themselves; the receiver opens a new channel and never acks the old tags.
-/// What the queue holds and how to read it is the <paramref name="source"/>'s business.
+/// What the queue holds and how to read it is the <paramref name="source"/>'s business; how much of it the silo holds
+/// at once, the <see cref="RabbitMqConsumer"/>'s.
 /// </summary>
 internal sealed partial class RabbitMqReceiver(
     IRabbitMqQueueSource source,
@@ -34,8 +34,9 @@ internal sealed partial class RabbitMqReceiver(
     private readonly string queue = source.Queue;
     private readonly ConcurrentQueue<RabbitMqDelivery> _arrived = new();
     private readonly Lock _lock = new();
-    private readonly SortedDictionary<long, RabbitMqDelivery[]> _unacked = new(); // sequence number → the batch's deliveries
+    private readonly SortedDictionary<long, RabbitMqReceipt[]> _unacked = new(); // sequence number → the batch's deliveries
     private IChannel? _channel;
+    private RabbitMqConsumer? _consumer; // the current channel's
     private int _generation;
     private long _nextSequence;
     private DateTime _reopenAfterUtc = DateTime.MinValue;
@@ -59,6 +60,7 @@ internal sealed partial class RabbitMqReceiver(
     {
         if (_shutDown) return [];
         if (_channel is not { IsOpen: true } && !await TryOpenChannelAsync(cancellationToken)) return [];
+        await _consumer!.AdjustAsync(cancellationToken);
 
         if (maxCount < 0) maxCount = MaxDeliveriesPerRead; // no cache: no limit from it
         var taken = new List<RabbitMqDelivery>();
@@ -82,7 +84,7 @@ internal sealed partial class RabbitMqReceiver(
             {
                 var sequence = ++_nextSequence;
                 container.Token = new EventSequenceTokenV2(sequence);
-                _unacked.Add(sequence, deliveries);
+                _unacked.Add(sequence, Array.ConvertAll(deliveries, delivery => delivery.Receipt));
                 batch.Add(container);
             }
         }
@@ -94,8 +96,8 @@ internal sealed partial class RabbitMqReceiver(
     public async Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken)
     {
         if (messages.Count == 0) return;
-        var delivered = new List<RabbitMqDelivery>(messages.Count);
-        var abandoned = new List<KeyValuePair<long, RabbitMqDelivery[]>>();
+        var delivered = new List<RabbitMqReceipt>(messages.Count);
+        var abandoned = new List<KeyValuePair<long, RabbitMqReceipt[]>>();
         lock (_lock)
         {
             long newest = 0;
@@ -110,12 +112,13 @@ internal sealed partial class RabbitMqReceiver(
             abandoned.AddRange(_unacked.TakeWhile(pair => pair.Key < newest));
             foreach (var (sequence, _) in abandoned) _unacked.Remove(sequence);
         }
-        foreach (var delivery in delivered) await AckAsync(delivery, cancellationToken);
-        foreach (var delivery in abandoned.SelectMany(pair => pair.Value))
+        foreach (var receipt in delivered) await AckAsync(receipt, cancellationToken);
+        foreach (var receipt in abandoned.SelectMany(pair => pair.Value))
         {
-            LogAbandoned(queue, delivery.Tag);
-            await RejectAsync(delivery, requeue: true);
+            LogAbandoned(queue, receipt.Tag);
+            await RejectAsync(receipt, requeue: true);
         }
+        if (_consumer is { } consumer) await consumer.AdjustAsync(cancellationToken); // settling may have made room
     }
 
     public Task Shutdown(TimeSpan timeout) => Shutdown(timeout, CancellationToken.None);
@@ -152,8 +155,8 @@ internal sealed partial class RabbitMqReceiver(
         {
             LogKeepFailed(exception, queue, delivery.Tag);
         }
-        if (kept) await AckAsync(delivery, cancellationToken);
-        else await RejectAsync(delivery, requeue: false);
+        if (kept) await AckAsync(delivery.Receipt, cancellationToken);
+        else await RejectAsync(delivery.Receipt, requeue: false);
     }
 
     private async Task<bool> TryOpenChannelAsync(CancellationToken cancellationToken)
@@ -168,17 +171,11 @@ internal sealed partial class RabbitMqReceiver(
         try
         {
             channel = await connector.CreateChannelAsync(null, cancellationToken);
-            await channel.BasicQosAsync(prefetchSize: 0, source.PrefetchCount, global: false, cancellationToken);
             await source.DeclareAsync(channel, cancellationToken);
-            var consumer = new AsyncEventingBasicConsumer(channel);
-            consumer.ReceivedAsync += (_, message) =>
-            {
-                // The body's memory belongs to the client only during this callback: copy it.
-                _arrived.Enqueue(new RabbitMqDelivery(generation, message.DeliveryTag, message.Body.ToArray(), message.Redelivered,
-                    message.Exchange, message.RoutingKey, message.BasicProperties));
-                return Task.CompletedTask;
-            };
-            await channel.BasicConsumeAsync(queue, autoAck: false, consumer, cancellationToken);
+            var consumer = new RabbitMqConsumer(channel, queue, generation, options.MaxUnackedBytesPerQueue, source.PrefetchCount,
+                _consumer?.TypicalMessageBytes ?? 0, _arrived, logger);
+            await consumer.StartAsync(cancellationToken);
+            _consumer = consumer;
             _channel = channel;
             _reopenDelay = options.ReconnectDelay;
             LogConsuming(queue);
@@ -211,37 +208,39 @@ internal sealed partial class RabbitMqReceiver(
         }
     }
 
-    private async Task AckAsync(RabbitMqDelivery delivery, CancellationToken cancellationToken)
+    private async Task AckAsync(RabbitMqReceipt receipt, CancellationToken cancellationToken)
     {
-        if (!IsCurrent(delivery, out var channel)) return; // its channel closed: it is back in the queue already
+        if (!IsCurrent(receipt, out var channel)) return; // its channel closed: it is back in the queue already
+        _consumer?.Settled(receipt);
         try
         {
-            await channel.BasicAckAsync(delivery.Tag, multiple: false, cancellationToken);
+            await channel.BasicAckAsync(receipt.Tag, multiple: false, cancellationToken);
         }
         catch (Exception exception)
         {
             // The broker will redeliver it; the sink deduplicates by event id.
-            LogAckFailed(exception, queue, delivery.Tag);
+            LogAckFailed(exception, queue, receipt.Tag);
         }
     }
 
-    private async Task RejectAsync(RabbitMqDelivery delivery, bool requeue)
+    private async Task RejectAsync(RabbitMqReceipt receipt, bool requeue)
     {
-        if (!IsCurrent(delivery, out var channel)) return;
+        if (!IsCurrent(receipt, out var channel)) return;
+        _consumer?.Settled(receipt);
         try
         {
-            await channel.BasicNackAsync(delivery.Tag, multiple: false, requeue);
+            await channel.BasicNackAsync(receipt.Tag, multiple: false, requeue);
         }
         catch (Exception exception)
         {
-            LogAckFailed(exception, queue, delivery.Tag);
+            LogAckFailed(exception, queue, receipt.Tag);
         }
     }
 
-    private bool IsCurrent(RabbitMqDelivery delivery, out IChannel channel)
+    private bool IsCurrent(RabbitMqReceipt receipt, out IChannel channel)
     {
         channel = _channel!;
-        return delivery.Generation == _generation && channel is { IsOpen: true };
+        return receipt.Generation == _generation && channel is { IsOpen: true };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consuming RabbitMQ queue {Queue}")]

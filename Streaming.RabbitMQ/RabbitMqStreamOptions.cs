@@ -26,7 +26,7 @@ public sealed class RabbitMqStreamOptions
 
     /// <summary>
     /// Unacknowledged messages the broker hands one queue's consumer. Should be at least <see cref="CacheSize"/>
-    /// so the cache can fill; both bound the silo's memory (each message carries a whole batch of events).
+    /// so the cache can fill. The receiver asks for fewer when fewer fit <see cref="MaxUnackedBytesPerQueue"/>.
     /// </summary>
     public ushort PrefetchCount { get; set; } = 128;
 
@@ -34,9 +34,18 @@ public sealed class RabbitMqStreamOptions
     /// Messages held per queue in the silo's stream cache. A message stays cached until its sink stored it, so the
     /// cache must hold every message arriving during a flush. At peak a message holds ~400 events, and while
     /// ClickHouse was down 512 per queue let a silo grow past 2 GB; 128 kept it near 1.1 GB and stored as much
-    /// (BENCHMARKS.md, "Silo memory while ClickHouse is down"). Larger absorbs bursts; smaller bounds memory.
+    /// (BENCHMARKS.md, "Silo memory while ClickHouse is down"). <see cref="MaxUnackedBytesPerQueue"/> bounds it in bytes.
     /// </summary>
     public int CacheSize { get; set; } = 128;
+
+    /// <summary>
+    /// Bytes of messages one queue's receiver holds at most, received and not yet settled (each waits until its sink
+    /// stored it). Past it the receiver stops the broker's deliveries until settling frees half; the queue keeps the rest.
+    /// Bounds the silo's memory in bytes where <see cref="PrefetchCount"/> and <see cref="CacheSize"/> bound it in
+    /// messages: a message may carry thousands of events. Default 8 MiB: at peak a queue held less and never paused, and
+    /// while ClickHouse was down a silo stayed under 1 GiB (BENCHMARKS.md). A message larger than it is read alone.
+    /// </summary>
+    public long MaxUnackedBytesPerQueue { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>Channels used for publishing; publishes on one channel share its confirm stream.</summary>
     public int PublisherChannels { get; set; } = 4;
@@ -69,6 +78,7 @@ public sealed class RabbitMqStreamOptions
         if (QueueCount is < 1 or > 1024) yield return $"QueueCount must be between 1 and 1024 (was {QueueCount}).";
         if (PrefetchCount < 1) yield return "PrefetchCount must be at least 1.";
         if (CacheSize < 1) yield return "CacheSize must be at least 1.";
+        if (MaxUnackedBytesPerQueue < 1) yield return $"MaxUnackedBytesPerQueue must be at least 1 (was {MaxUnackedBytesPerQueue}).";
         if (PublisherChannels is < 1 or > 64) yield return $"PublisherChannels must be between 1 and 64 (was {PublisherChannels}).";
         if (PublishConfirmTimeout <= TimeSpan.Zero) yield return "PublishConfirmTimeout must be positive.";
         if (ConnectTimeout <= TimeSpan.Zero) yield return "ConnectTimeout must be positive.";
