@@ -63,8 +63,8 @@ async Task<int> ListAsync()
 async Task<int> ReplayAsync()
 {
     await using var queue = await DeadLetterQueue.OpenAsync(broker, queuePrefix);
-    var (_, failed) = await DeadLetterCommands.ReplayAsync(queue, client, Console.Out, Count("--limit", int.MaxValue));
-    return failed == 0 ? 0 : 1;
+    var (_, notReplayed) = await DeadLetterCommands.ReplayAsync(queue, client, Console.Out, Count("--limit", int.MaxValue));
+    return notReplayed == 0 ? 0 : 1;
 }
 
 string Option(string name, string? variable, string fallback)

@@ -23,16 +23,19 @@ internal static class DeadLetterCommands
     }
 
     /// <summary>
-    /// Sends dead letters back into the pipeline: refused events are dispatched again through the gRPC front door
-    /// (validated and routed like any client batch; duplicates are removed by event id); messages the broker
-    /// dead-lettered go back to the queue they came from. Each is removed from the dead-letter queue only once the
-    /// pipeline accepted it; the first failure stops the replay and leaves the rest where they are.
+    /// Sends up to <paramref name="limit"/> dead letters back into the pipeline: refused events are dispatched again
+    /// through the gRPC front door (validated and routed like any client batch; duplicates are removed by event id);
+    /// messages the broker dead-lettered go back to the queue they came from. Each is removed from the dead-letter queue
+    /// only once the pipeline accepted it. A letter that cannot go back this way (webhook events, groups no silo could
+    /// read, an unknown message) is left in the queue and the replay goes on, so one such letter does not hold back
+    /// the rest. Any other failure (the pipeline refused, or is down) stops the replay and leaves the rest where they are.
     /// </summary>
-    public static async Task<(int Replayed, int Failed)> ReplayAsync(DeadLetterQueue queue, EventService.EventServiceClient client,
+    public static async Task<(int Replayed, int NotReplayed)> ReplayAsync(DeadLetterQueue queue, EventService.EventServiceClient client,
         TextWriter output, int limit)
     {
         var replayed = 0;
-        while (replayed < limit && await queue.NextAsync() is { } message)
+        var left = 0;
+        while (replayed + left < limit && await queue.NextAsync() is { } message)
         {
             try
             {
@@ -61,14 +64,20 @@ internal static class DeadLetterCommands
                 replayed++;
                 output.WriteLine($"replayed {Describe(message)}");
             }
+            catch (NotSupportedException ex)
+            {
+                // Not settled: it goes back to the queue when the replay closes its channel.
+                left++;
+                output.WriteLine($"left in the queue: {Describe(message)}: {ex.Message}");
+            }
             catch (Exception ex)
             {
                 output.WriteLine($"stopped: could not replay {Describe(message)}: {ex.Message}");
-                return (replayed, 1);
+                return (replayed, left + 1);
             }
         }
-        output.WriteLine($"replayed {replayed} dead letters from {queue.Name}");
-        return (replayed, 0);
+        output.WriteLine($"replayed {replayed} dead letters from {queue.Name}" + (left > 0 ? $"; left {left} that cannot be replayed" : ""));
+        return (replayed, left);
     }
 
     private static string Describe(BasicGetResult message)
