@@ -1,7 +1,6 @@
 using Events.Cli.DeadLetters;
 using Events.Streaming.RabbitMQ;
 using Events.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 using RabbitMQ.Client;
 
 namespace Events.Tests.Streaming;
@@ -9,27 +8,19 @@ namespace Events.Tests.Streaming;
 /// <summary><c>dlq replay</c> against the real broker, with letters it can and cannot send back.</summary>
 public sealed class DeadLetterReplayTests : IAsyncLifetime
 {
-    private readonly string _prefix = $"t-dlq-{Guid.NewGuid():N}"[..24];
-    private readonly RabbitMqStreamOptions _options;
-    private readonly RabbitMqConnector _connector;
+    private readonly OwnStreamQueues _queues = new("dlq");
 
-    public DeadLetterReplayTests()
-    {
-        _options = new RabbitMqStreamOptions { Port = LocalServices.RabbitMqPort, QueueNamePrefix = _prefix, QueueCount = 1 };
-        _connector = new RabbitMqConnector(_options, $"{_prefix}-test", NullLogger.Instance);
-    }
-
-    public ValueTask InitializeAsync() => new(LocalServices.RequireAsync("RabbitMQ", LocalServices.RabbitMqPort));
+    public ValueTask InitializeAsync() => OwnStreamQueues.RequireBrokerAsync();
 
     [Fact]
     public async Task ALetterThatCannotBeReplayed_StaysInTheQueue_AndDoesNotHoldBackTheOnesBehindIt()
     {
-        var origin = _options.QueueName(0);
-        await using (var channel = await _connector.CreateChannelAsync(null, TestContext.Current.CancellationToken))
+        var origin = _queues.Queue;
+        await using (var channel = await _queues.Connector.CreateChannelAsync(null, TestContext.Current.CancellationToken))
         {
-            await RabbitMqTopology.DeclareQueueAsync(channel, _options, origin, TestContext.Current.CancellationToken);
+            await RabbitMqTopology.DeclareQueueAsync(channel, _queues.Options, origin, TestContext.Current.CancellationToken);
             // First in the queue: groups a sink could not read, which no replay can send back.
-            await channel.BasicPublishAsync("", _options.DeadLetterName, mandatory: true,
+            await channel.BasicPublishAsync("", _queues.Options.DeadLetterName, mandatory: true,
                 new BasicProperties { ContentType = DeadLetterMessage.UnreadableContentType, Persistent = true }, new byte[] { 1, 2, 3 },
                 TestContext.Current.CancellationToken);
             // Behind it: a message a receiver rejected, which the broker dead-lettered naming its queue.
@@ -38,11 +29,11 @@ public sealed class DeadLetterReplayTests : IAsyncLifetime
             Assert.NotNull(rejected);
             await channel.BasicNackAsync(rejected.DeliveryTag, multiple: false, requeue: false, TestContext.Current.CancellationToken);
         }
-        await Eventually.Until(() => RabbitMqQueues.ReadyCountAsync(_options.DeadLetterName), n => n == 2, TimeSpan.FromSeconds(10),
+        await Eventually.Until(() => RabbitMqQueues.ReadyCountAsync(_queues.Options.DeadLetterName), n => n == 2, TimeSpan.FromSeconds(10),
             n => $"expected 2 dead letters, found {n}");
 
         var output = new StringWriter();
-        await using (var queue = await DeadLetterQueue.OpenAsync(LocalServices.RabbitMqUri, _prefix))
+        await using (var queue = await DeadLetterQueue.OpenAsync(LocalServices.RabbitMqUri, _queues.Prefix))
         {
             // No gRPC client: neither letter goes through the front door.
             Assert.Equal((1, 1), await DeadLetterCommands.ReplayAsync(queue, null!, output, limit: 10));
@@ -53,18 +44,8 @@ public sealed class DeadLetterReplayTests : IAsyncLifetime
         Assert.Contains("cannot be dispatched again", report);
         Assert.Contains($"replayed a 13-byte message the broker dead-lettered from {origin}", report);
         Assert.Equal(1u, await RabbitMqQueues.ReadyCountAsync(origin)); // replayed to where it came from
-        Assert.Equal(1u, await RabbitMqQueues.ReadyCountAsync(_options.DeadLetterName)); // kept for inspection
+        Assert.Equal(1u, await RabbitMqQueues.ReadyCountAsync(_queues.Options.DeadLetterName)); // kept for inspection
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await _connector.DisposeAsync();
-        }
-        finally
-        {
-            await RabbitMqQueues.DeleteAsync(_prefix, _options.QueueCount);
-        }
-    }
+    public ValueTask DisposeAsync() => _queues.DisposeAsync();
 }

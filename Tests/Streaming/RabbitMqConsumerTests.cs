@@ -8,17 +8,9 @@ namespace Events.Tests.Streaming;
 /// <summary>The receiver's consumer and its byte budget: the prefetch it asks for, against the real broker.</summary>
 public sealed class RabbitMqConsumerTests : IAsyncLifetime
 {
-    private readonly string _prefix = $"t-cons-{Guid.NewGuid():N}"[..24];
-    private readonly RabbitMqStreamOptions _options;
-    private readonly RabbitMqConnector _connector;
+    private readonly OwnStreamQueues _queues = new("cons");
 
-    public RabbitMqConsumerTests()
-    {
-        _options = new RabbitMqStreamOptions { Port = LocalServices.RabbitMqPort, QueueNamePrefix = _prefix, QueueCount = 1 };
-        _connector = new RabbitMqConnector(_options, $"{_prefix}-consume", NullLogger.Instance);
-    }
-
-    public ValueTask InitializeAsync() => new(LocalServices.RequireAsync("RabbitMQ", LocalServices.RabbitMqPort));
+    public ValueTask InitializeAsync() => OwnStreamQueues.RequireBrokerAsync();
 
     [Theory]
     [InlineData(100_000, 0, 0, 128)] // nothing seen yet: the configured prefetch
@@ -36,9 +28,9 @@ public sealed class RabbitMqConsumerTests : IAsyncLifetime
     [Fact]
     public async Task APrefetchCutDownForLargeMessages_GrowsBack_WhenTheMessagesGetSmaller()
     {
-        var queue = _options.QueueName(0);
-        await using var channel = await _connector.CreateChannelAsync(null, TestContext.Current.CancellationToken);
-        await RabbitMqTopology.DeclareQueueAsync(channel, _options, queue, TestContext.Current.CancellationToken);
+        var queue = _queues.Queue;
+        await using var channel = await _queues.Connector.CreateChannelAsync(null, TestContext.Current.CancellationToken);
+        await RabbitMqTopology.DeclareQueueAsync(channel, _queues.Options, queue, TestContext.Current.CancellationToken);
         var arrived = new ConcurrentQueue<RabbitMqDelivery>();
         // It last saw 20 KB messages: room for five.
         var consumer = new RabbitMqConsumer(channel, queue, generation: 1, maxHeldBytes: 100_000, maxPrefetch: 128,
@@ -67,15 +59,5 @@ public sealed class RabbitMqConsumerTests : IAsyncLifetime
         Assert.True(consumer.Prefetch >= 10, $"the prefetch stayed at {consumer.Prefetch} though messages of {consumer.TypicalMessageBytes} bytes now fit");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await _connector.DisposeAsync();
-        }
-        finally
-        {
-            await RabbitMqQueues.DeleteAsync(_prefix, _options.QueueCount);
-        }
-    }
+    public ValueTask DisposeAsync() => _queues.DisposeAsync();
 }

@@ -12,24 +12,16 @@ namespace Events.Tests.Streaming;
 /// <summary>One queue receiver on its own against the real broker.</summary>
 public sealed class RabbitMqReceiverTests : IAsyncLifetime
 {
-    private readonly string _prefix = $"t-recv-{Guid.NewGuid():N}"[..24];
-    private readonly RabbitMqStreamOptions _options;
-    private readonly RabbitMqConnector _connector;
+    private readonly OwnStreamQueues _queues = new("recv");
     private readonly Serializer<RabbitMqBatchContainer> _serializer =
         new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<RabbitMqBatchContainer>>();
 
-    public RabbitMqReceiverTests()
-    {
-        _options = new RabbitMqStreamOptions { Port = LocalServices.RabbitMqPort, QueueNamePrefix = _prefix, QueueCount = 1 };
-        _connector = new RabbitMqConnector(_options, $"{_prefix}-consume", NullLogger.Instance);
-    }
-
-    public ValueTask InitializeAsync() => new(LocalServices.RequireAsync("RabbitMQ", LocalServices.RabbitMqPort));
+    public ValueTask InitializeAsync() => OwnStreamQueues.RequireBrokerAsync();
 
     [Fact]
     public async Task OpeningCutOffByItsTimeout_LeavesNoConsumerBehind()
     {
-        var queue = _options.QueueName(0);
+        var queue = _queues.Queue;
         // The first opening also connects; the second shows how long opening a channel takes on this machine.
         await OpenAndShutDownAsync(TimeSpan.FromSeconds(10));
         var timer = Stopwatch.StartNew();
@@ -53,10 +45,10 @@ public sealed class RabbitMqReceiverTests : IAsyncLifetime
     [Fact]
     public async Task PastItsByteBudget_StopsTheBrokersDeliveries_AndFitsTheNextOnesToTheRoom()
     {
-        var queue = _options.QueueName(0);
+        var queue = _queues.Queue;
         var body = _serializer.SerializeToArray(new RabbitMqBatchContainer(StreamId.Create("test", "budget"), [new byte[8000]], null));
-        _options.MaxUnackedBytesPerQueue = 5L * body.Length; // room for five messages
-        var receiver = new RabbitMqReceiver(queue, _options, _connector, _serializer, NullLogger<RabbitMqReceiver>.Instance);
+        _queues.Options.MaxUnackedBytesPerQueue = 5L * body.Length; // room for five messages
+        var receiver = new RabbitMqReceiver(queue, _queues.Options, _queues.Connector, _serializer, NullLogger<RabbitMqReceiver>.Instance);
         await receiver.Initialize(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         try
         {
@@ -110,20 +102,10 @@ public sealed class RabbitMqReceiverTests : IAsyncLifetime
 
     private async Task OpenAndShutDownAsync(TimeSpan timeout)
     {
-        var receiver = new RabbitMqReceiver(_options.QueueName(0), _options, _connector, _serializer, NullLogger<RabbitMqReceiver>.Instance);
+        var receiver = new RabbitMqReceiver(_queues.Queue, _queues.Options, _queues.Connector, _serializer, NullLogger<RabbitMqReceiver>.Instance);
         await receiver.Initialize(timeout, TestContext.Current.CancellationToken);
         await receiver.Shutdown(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await _connector.DisposeAsync();
-        }
-        finally
-        {
-            await RabbitMqQueues.DeleteAsync(_prefix, _options.QueueCount);
-        }
-    }
+    public ValueTask DisposeAsync() => _queues.DisposeAsync();
 }
