@@ -5,7 +5,8 @@ namespace Events.Tests.Faults;
 /// <summary>
 /// Guarantee 3: ClickHouse is down for a minute under load. The front door keeps accepting, nothing is dead-lettered
 /// because of the outage, the backlog waits in RabbitMQ rather than in the silos (backpressure: a full stream cache
-/// stops reading its queue), silo memory stays bounded, and the backlog drains once ClickHouse is back.
+/// stops reading its queue, and a receiver holding its byte budget stops the broker's deliveries), silo memory stays
+/// bounded, and the backlog drains once ClickHouse is back.
 /// </summary>
 [Collection(FaultTestCollection.Name)]
 public sealed class ClickHouseOutageTests
@@ -17,19 +18,28 @@ public sealed class ClickHouseOutageTests
     // a minute's ~500 messages (the publish lane coalesces a call's groups) fitted in the 8 × 64 the silos may hold.
     private const int StreamCache = 8;
 
+    // Far smaller than the default (8 MiB) for the same reason: a few of CI's messages per queue, while the default
+    // cache and prefetch would take the whole minute in.
+    private const int ByteBudget = 16 * 1024;
+
     // Far above what the capped caches need, far below what holding a minute of load, or the rows of every
     // failed flush, would take.
     private const long MaxGrowthBytes = 256L * 1024 * 1024;
 
-    [Fact]
-    public async Task ClickHouseDownForAMinute_UnderLoad_NothingDeadLetteredBacklogWaitsInRabbitMqAndDrains()
+    [Theory]
+    [InlineData("messages")] // the stream cache and prefetch bound what a silo holds
+    [InlineData("bytes")] // the receivers' byte budget does
+    public async Task ClickHouseDownForAMinute_UnderLoad_NothingDeadLetteredBacklogWaitsInRabbitMqAndDrains(string bound)
     {
         await ServiceScript.RequireStartedByScriptAsync("clickhouse");
-        await using var scenario = await FaultScenario.StartAsync("clickhouse outage", silos: 2, siloSettings: new Dictionary<string, string>
-        {
-            ["Events__RabbitMq__PrefetchCount"] = StreamCache.ToString(),
-            ["Events__RabbitMq__CacheSize"] = StreamCache.ToString(),
-        });
+        var settings = bound == "messages"
+            ? new Dictionary<string, string>
+            {
+                ["Events__RabbitMq__PrefetchCount"] = StreamCache.ToString(),
+                ["Events__RabbitMq__CacheSize"] = StreamCache.ToString(),
+            }
+            : new Dictionary<string, string> { ["Events__RabbitMq__MaxUnackedBytesPerQueue"] = ByteBudget.ToString() };
+        await using var scenario = await FaultScenario.StartAsync($"clickhouse outage bound in {bound}", silos: 2, siloSettings: settings);
         var cluster = scenario.Cluster;
         var load = scenario.Load;
         await using var memory = new MemorySampler([cluster.Silo(0), cluster.Silo(1)]);
@@ -59,7 +69,7 @@ public sealed class ClickHouseOutageTests
         await scenario.ExpectProgressAsync(1_000, TimeSpan.FromSeconds(60), "after ClickHouse came back");
         var report = await scenario.FinishAsync($"ClickHouse stopped for {Outage.TotalSeconds:0} s and started again (services.sh), 2 silos",
             $"{acknowledgedDuringOutage} events acknowledged during the outage, {waitingInRabbitMq} messages waiting in RabbitMQ at its end; " +
-            $"silo memory {memory.Describe()}; stream prefetch and cache {StreamCache}",
+            $"silo memory {memory.Describe()}; " + (bound == "messages" ? $"stream prefetch and cache {StreamCache}" : $"byte budget {ByteBudget} per queue"),
             auditTimeout: TimeSpan.FromSeconds(90));
 
         await scenario.AssertNothingLostAsync(report);
