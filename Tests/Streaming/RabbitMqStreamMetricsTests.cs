@@ -15,21 +15,17 @@ public sealed class RabbitMqStreamMetricsTests : IAsyncLifetime
     private static readonly int ManagementPort =
         int.TryParse(Environment.GetEnvironmentVariable("EVENTS_RABBITMQ_MANAGEMENT_PORT"), out var port) ? port : 15672;
 
-    private readonly string _prefix = $"t-metrics-{Guid.NewGuid():N}"[..26];
-    private readonly RabbitMqStreamOptions _options;
+    private readonly OwnStreamQueues _queues = new("metrics");
 
-    public RabbitMqStreamMetricsTests() =>
-        _options = new RabbitMqStreamOptions { Port = LocalServices.RabbitMqPort, QueueNamePrefix = _prefix, QueueCount = 1 };
-
-    public ValueTask InitializeAsync() => new(LocalServices.RequireAsync("RabbitMQ", LocalServices.RabbitMqPort));
+    public ValueTask InitializeAsync() => OwnStreamQueues.RequireBrokerAsync();
 
     [Fact]
     public async Task BacklogMonitor_CountsTheMessagesReadyInAWatchedQueue_UntilUnwatched()
     {
-        var queue = _options.QueueName(0);
+        var queue = _queues.Queue;
         await DeclareWithMessagesAsync(queue, 3);
-        await using var connector = new RabbitMqConnector(_options, $"{_prefix}-backlog", NullLogger.Instance);
-        await using var monitor = new RabbitMqBacklogMonitor(_options, connector, NullLogger.Instance);
+        await using var connector = new RabbitMqConnector(_queues.Options, $"{_queues.Prefix}-backlog", NullLogger.Instance);
+        await using var monitor = new RabbitMqBacklogMonitor(_queues.Options, connector, NullLogger.Instance);
 
         monitor.Watch(queue);
         await monitor.CheckAsync(TestContext.Current.CancellationToken);
@@ -46,12 +42,12 @@ public sealed class RabbitMqStreamMetricsTests : IAsyncLifetime
     [Fact]
     public async Task Connector_WhenTheBrokerClosesItsConnection_CountsOneReconnect()
     {
-        var clientName = $"{_prefix}-reconnect";
+        var clientName = $"{_queues.Prefix}-reconnect";
         var reconnects = new List<(long Value, string? Connection)>();
         var meters = TestMeters.Factory();
         using var listener = Listen(meters, "events.rabbitmq.reconnects", reconnects);
         var metrics = new RabbitMqStreamMetrics(meters, "test", () => []);
-        await using var connector = new RabbitMqConnector(_options, clientName, NullLogger.Instance, metrics, "consume");
+        await using var connector = new RabbitMqConnector(_queues.Options, clientName, NullLogger.Instance, metrics, "consume");
 
         await using (await connector.CreateChannelAsync(null, TestContext.Current.CancellationToken)) { }
         Assert.Empty(reconnects);
@@ -119,5 +115,5 @@ public sealed class RabbitMqStreamMetricsTests : IAsyncLifetime
         Assert.True(closed.IsSuccessStatusCode, $"closing {name}: {(int)closed.StatusCode}");
     }
 
-    public async ValueTask DisposeAsync() => await RabbitMqQueues.DeleteAsync(_prefix, 1);
+    public ValueTask DisposeAsync() => _queues.DisposeAsync();
 }
