@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Events.Protos;
+using Grpc.Core;
 using RabbitMQ.Client;
 
 namespace Events.Cli.DeadLetters;
@@ -27,8 +28,9 @@ internal static class DeadLetterCommands
     /// through the gRPC front door (validated and routed like any client batch; duplicates are removed by event id);
     /// messages the broker dead-lettered go back to the queue they came from. Each is removed from the dead-letter queue
     /// only once the pipeline accepted it. A letter that cannot go back this way (webhook events, groups no silo could
-    /// read, an unknown message) is left in the queue and the replay goes on, so one such letter does not hold back
-    /// the rest. Any other failure (the pipeline refused, or is down) stops the replay and leaves the rest where they are.
+    /// read, an unknown message, events the front door finds invalid) is left in the queue and the replay goes on, so
+    /// one such letter does not hold back the rest. Any other failure (the pipeline is down or at capacity, the broker
+    /// does not confirm) stops the replay and leaves the rest where they are.
     /// </summary>
     public static async Task<(int Replayed, int NotReplayed)> ReplayAsync(DeadLetterQueue queue, EventService.EventServiceClient client,
         TextWriter output, int limit)
@@ -64,7 +66,7 @@ internal static class DeadLetterCommands
                 replayed++;
                 output.WriteLine($"replayed {Describe(message)}");
             }
-            catch (NotSupportedException ex)
+            catch (Exception ex) when (ex is NotSupportedException or RpcException { StatusCode: StatusCode.InvalidArgument })
             {
                 // Not settled: it goes back to the queue when the replay closes its channel.
                 left++;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Events.Cli.DeadLetters;
 using Events.Tests.Infrastructure;
 using static Events.Tests.EndToEnd.TestBatches;
@@ -50,4 +51,36 @@ public sealed class RefusedRowsEndToEndTests(PipelineFixture pipeline) : IClassF
         Assert.Equal(device, replayed.GetProperty("device_id").GetString());
         Assert.Equal(0u, await RabbitMqQueues.ReadyCountAsync(RabbitMqQueues.DeadLetterQueue(pipeline.QueuePrefix)));
     }
+
+    [Fact]
+    public async Task ALetterTheFrontDoorFindsInvalid_StaysInTheQueue_AndTheLettersBehindItAreReplayed()
+    {
+        var device = "dev-" + Guid.NewGuid().ToString("N");
+        var deadLetters = RabbitMqQueues.DeadLetterQueue(pipeline.QueuePrefix);
+        await pipeline.WaitForTableAsync("event");
+        await RabbitMqQueues.PublishAsync(deadLetters, Letter(device, id: ""), DeadLetterMessage.ContentType); // "id is required"
+        await RabbitMqQueues.PublishAsync(deadLetters, Letter(device, id: $"{device}-ok"), DeadLetterMessage.ContentType);
+
+        try
+        {
+            var output = new StringWriter();
+            await using (var queue = await DeadLetterQueue.OpenAsync(LocalServices.RabbitMqUri, pipeline.QueuePrefix))
+            {
+                Assert.Equal((1, 1), await DeadLetterCommands.ReplayAsync(queue, pipeline.Client, output, limit: 10));
+            }
+            Assert.Contains("id is required", output.ToString());
+            Assert.Single(await pipeline.WaitForRowsAsync("event", $"event_id = '{device}-ok'", 1));
+            Assert.Equal(1u, await RabbitMqQueues.ReadyCountAsync(deadLetters));
+        }
+        finally
+        {
+            await RabbitMqQueues.PurgeAsync(deadLetters); // the other test counts this queue's letters
+        }
+    }
+
+    private static byte[] Letter(string device, string id) => JsonSerializer.SerializeToUtf8Bytes(
+        new DeadLetterMessage("event", "refused for the test", 3, new DeadLetterGroup("grpc", "LaunchEvent",
+            JsonSerializer.SerializeToElement(new { deviceId = device }),
+            [new DeadLetterEvent(id, "LaunchEvent", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), "", "{}")])),
+        DeadLetterMessage.Json);
 }

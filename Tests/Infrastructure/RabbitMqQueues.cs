@@ -36,11 +36,21 @@ public static class RabbitMqQueues
     }
 
     /// <summary>Puts bytes straight into a queue, as a foreign or broken producer would.</summary>
-    public static async Task PublishRawAsync(string queue, byte[] body)
+    public static Task PublishRawAsync(string queue, byte[] body) => PublishAsync(queue, body, contentType: null);
+
+    /// <summary>Puts a message with a content type straight into a queue, as a silo writing a dead letter would.</summary>
+    public static async Task PublishAsync(string queue, byte[] body, string? contentType)
     {
         await using var connection = await Factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
-        await channel.BasicPublishAsync("", queue, mandatory: true, new BasicProperties { Persistent = true }, body);
+        await channel.BasicPublishAsync("", queue, mandatory: true, new BasicProperties { Persistent = true, ContentType = contentType }, body);
+    }
+
+    public static async Task PurgeAsync(string queue)
+    {
+        await using var connection = await Factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueuePurgeAsync(queue);
     }
 
     public static async Task DeleteAsync(string prefix, int queueCount)
