@@ -11,17 +11,12 @@ namespace Events.Bench.Load;
 /// </summary>
 internal sealed class DispatchRecorder
 {
-    /// <summary>Latencies in microseconds, up to 10 minutes, 3 significant digits.</summary>
-    private readonly Recorder _interval = HistogramFactory.With64BitBucketSize()
-        .WithValuesFrom(1).WithValuesUpTo(600_000_000).WithPrecisionOf(3)
-        .WithThreadSafeWrites().WithThreadSafeReads().Create();
+    private readonly Recorder _interval = MicrosHistogram().WithThreadSafeWrites().WithThreadSafeReads().Create();
 
-    private readonly HistogramBase _measured = HistogramFactory.With64BitBucketSize()
-        .WithValuesFrom(1).WithValuesUpTo(600_000_000).WithPrecisionOf(3).Create();
+    private readonly HistogramBase _measured = MicrosHistogram().Create();
 
     /// <summary>Open loop: how late each measured send left after its intended time, in microseconds.</summary>
-    private readonly HistogramBase _senderLateness = HistogramFactory.With64BitBucketSize()
-        .WithValuesFrom(1).WithValuesUpTo(600_000_000).WithPrecisionOf(3).Create();
+    private readonly HistogramBase _senderLateness = MicrosHistogram().Create();
 
     private readonly ConcurrentDictionary<string, long> _outcomes = new(StringComparer.Ordinal);
     private long _acceptedTotal;
@@ -101,4 +96,8 @@ internal sealed class DispatchRecorder
         TakeInterval();
         lock (_measured) return _measured.Copy();
     }
+
+    /// <summary>Latencies in microseconds, up to 10 minutes, 3 significant digits.</summary>
+    private static HistogramFactory MicrosHistogram() =>
+        HistogramFactory.With64BitBucketSize().WithValuesFrom(1).WithValuesUpTo(600_000_000).WithPrecisionOf(3);
 }

@@ -20,9 +20,7 @@ public sealed class DeadLetterReplayTests : IAsyncLifetime
         {
             await RabbitMqTopology.DeclareQueueAsync(channel, _queues.Options, origin, TestContext.Current.CancellationToken);
             // First in the queue: groups a sink could not read, which no replay can send back.
-            await channel.BasicPublishAsync("", _queues.Options.DeadLetterName, mandatory: true,
-                new BasicProperties { ContentType = DeadLetterMessage.UnreadableContentType, Persistent = true }, new byte[] { 1, 2, 3 },
-                TestContext.Current.CancellationToken);
+            await RabbitMqQueues.PublishAsync(_queues.Options.DeadLetterName, [1, 2, 3], DeadLetterMessage.UnreadableContentType);
             // Behind it: a message a receiver rejected, which the broker dead-lettered naming its queue.
             await RabbitMqQueues.PublishRawAsync(origin, "rejected once"u8.ToArray());
             var rejected = await channel.BasicGetAsync(origin, autoAck: false, TestContext.Current.CancellationToken);
