@@ -9,10 +9,8 @@ namespace Events.Api.Dispatch;
 /// so that undecodable requests get INVALID_ARGUMENT rather than UNKNOWN.
 /// </summary>
 internal sealed class EventService(
-    EventWorkers workers,
     EventGrouper grouper,
-    DispatchAdmission admission,
-    IOptions<DispatchOptions> options,
+    GroupPublisher publisher,
     IOptions<LimitsOptions> limits,
     SecurityMetrics metrics,
     ILogger<EventService> logger)
@@ -34,32 +32,19 @@ internal sealed class EventService(
             // An empty batch with a valid header: SUCCESS with nothing stored, as the original answered.
             return Success;
         }
-        var timeout = options.Value.PublishTimeout;
-        // SUCCESS only once every group is confirmed by RabbitMQ. The silo drops groups still queued after the same
-        // time, since this call will not say they were stored.
-        var publish = admission.TryStart(request.Events_.Count,
-            () => Task.WhenAll(groups.Select(g => workers.For(g.EventName).PublishAsync(g, timeout))));
-        if (publish is null)
+        switch (await publisher.PublishAsync(Source, groups, worker: null, context.CancellationToken))
         {
-            throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                $"The service is at capacity ({admission.Limit} events in flight); retry the batch after a short pause"));
-        }
-        try
-        {
-            await publish.WaitAsync(timeout, context.CancellationToken);
-            Count(flags, request.Header.DeviceId);
-            return Success;
-        }
-        catch (TimeoutException)
-        {
-            DispatchLog.TimedOut(logger, request.Events_.Count, timeout.TotalMilliseconds);
-            throw new RpcException(new Status(StatusCode.Unavailable,
-                $"Events were not stored within {timeout.TotalMilliseconds:0} ms; retry the batch"));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            DispatchLog.Failed(logger, request.Events_.Count, ex);
-            throw new RpcException(new Status(StatusCode.Unavailable, "Events could not be stored; retry the batch"));
+            case PublishOutcome.Stored:
+                Count(flags, request.Header.DeviceId);
+                return Success;
+            case PublishOutcome.AtCapacity:
+                throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                    $"The service is at capacity ({publisher.Limit} events in flight); retry the batch after a short pause"));
+            case PublishOutcome.TimedOut:
+                throw new RpcException(new Status(StatusCode.Unavailable,
+                    $"Events were not stored within {publisher.Timeout.TotalMilliseconds:0} ms; retry the batch"));
+            default:
+                throw new RpcException(new Status(StatusCode.Unavailable, "Events could not be stored; retry the batch"));
         }
     }
 

@@ -65,6 +65,7 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton<EventGrouper>();
         builder.Services.AddSingleton<EventWorkers>();
         builder.Services.AddSingleton<DispatchAdmission>();
+        builder.Services.AddSingleton<GroupPublisher>();
         builder.Services.AddOptions<DispatchOptions>()
             .Bind(configuration.GetSection(DispatchOptions.Section))
             .Validate(o => o.PublishTimeout > TimeSpan.Zero, "Events:Dispatch:PublishTimeout must be positive.")

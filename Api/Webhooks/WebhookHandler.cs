@@ -11,11 +11,9 @@ namespace Events.Api.Webhooks;
 /// confirmed them. Every refusal stores nothing.
 /// </summary>
 internal sealed class WebhookHandler(
-    EventWorkers workers,
-    DispatchAdmission admission,
+    GroupPublisher publisher,
     WebhookOptions options,
     WebhookReplays replays,
-    IOptions<DispatchOptions> dispatch,
     IOptions<LimitsOptions> limits,
     TimeProvider time,
     ILogger<WebhookHandler> logger)
@@ -111,35 +109,24 @@ internal sealed class WebhookHandler(
                 ReceivedAtUtc = now.UtcDateTime,
             })
             .ToList();
-        var timeout = dispatch.Value.PublishTimeout;
-        // 200 only once every group is confirmed by RabbitMQ; the silo drops groups still queued after the timeout.
-        var worker = workers.For(provider.Name);
-        var publish = admission.TryStart(events.Count, () => Task.WhenAll(groups.Select(g => worker.PublishAsync(g, timeout))));
-        if (publish is null)
+        // The provider's worker grain takes every group: its routes match on the provider as the source.
+        switch (await publisher.PublishAsync(provider.Name, groups, worker: provider.Name, cancellationToken))
         {
-            WebhookMetrics.Refused(provider.Name, groups, "resourceexhausted");
-            // 429, as gRPC's RESOURCE_EXHAUSTED maps to HTTP.
-            return new RetryAfterResult(Error(StatusCodes.Status429TooManyRequests,
-                $"the service is at capacity ({admission.Limit} events in flight); retry the request"), 1);
-        }
-        try
-        {
-            await publish.WaitAsync(timeout, cancellationToken);
-            WebhookLog.Accepted(logger, provider.Name, events.Count);
-            WebhookMetrics.Accepted(provider.Name, groups);
-            return Results.Json(new { accepted = events.Count });
-        }
-        catch (TimeoutException)
-        {
-            WebhookLog.TimedOut(logger, provider.Name, events.Count, timeout.TotalMilliseconds);
-            WebhookMetrics.Refused(provider.Name, groups, "unavailable");
-            return Unavailable($"the events were not stored within {timeout.TotalMilliseconds:0} ms; retry the request", timeout);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            WebhookLog.Failed(logger, provider.Name, events.Count, ex);
-            WebhookMetrics.Refused(provider.Name, groups, "unavailable");
-            return Unavailable("the events could not be stored; retry the request", timeout);
+            case PublishOutcome.Stored:
+                WebhookLog.Accepted(logger, provider.Name, events.Count);
+                WebhookMetrics.Accepted(provider.Name, groups);
+                return Results.Json(new { accepted = events.Count });
+            case PublishOutcome.AtCapacity:
+                WebhookMetrics.Refused(provider.Name, groups, "resourceexhausted");
+                // 429, as gRPC's RESOURCE_EXHAUSTED maps to HTTP.
+                return new RetryAfterResult(Error(StatusCodes.Status429TooManyRequests,
+                    $"the service is at capacity ({publisher.Limit} events in flight); retry the request"), 1);
+            case PublishOutcome.TimedOut:
+                WebhookMetrics.Refused(provider.Name, groups, "unavailable");
+                return Unavailable($"the events were not stored within {publisher.Timeout.TotalMilliseconds:0} ms; retry the request");
+            default:
+                WebhookMetrics.Refused(provider.Name, groups, "unavailable");
+                return Unavailable("the events could not be stored; retry the request");
         }
     }
 
@@ -222,8 +209,8 @@ internal sealed class WebhookHandler(
         return Error(status, reason);
     }
 
-    private static IResult Unavailable(string reason, TimeSpan timeout) => new RetryAfterResult(
-        Error(StatusCodes.Status503ServiceUnavailable, reason), Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds)));
+    private IResult Unavailable(string reason) => new RetryAfterResult(
+        Error(StatusCodes.Status503ServiceUnavailable, reason), Math.Max(1, (int)Math.Ceiling(publisher.Timeout.TotalSeconds)));
 
     private static IResult Error(int status, string reason) => Results.Json(new { error = reason }, statusCode: status);
 

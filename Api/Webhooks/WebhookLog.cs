@@ -11,11 +11,6 @@ internal static partial class WebhookLog
     [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Refused a {Provider} webhook from {Remote}: {Reason}")]
     public static partial void Unauthenticated(ILogger logger, string provider, string? remote, string reason);
 
-    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "{Count} {Provider} webhook events were not confirmed within {TimeoutMs} ms")]
-    public static partial void TimedOut(ILogger logger, string provider, int count, double timeoutMs);
-
-    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "{Count} {Provider} webhook events could not be stored")]
-    public static partial void Failed(ILogger logger, string provider, int count, Exception exception);
 
     [LoggerMessage(EventId = 1106, Level = LogLevel.Debug, Message = "Stored {Count} {Provider} webhook events")]
     public static partial void Accepted(ILogger logger, string provider, int count);
