@@ -46,6 +46,8 @@ internal sealed record BenchOptions
             --silo-pid PID, --api-pid PID   measure these processes (repeatable for silos)
             --silo-metrics URL           a silo's /metrics, for its GC pause time (repeatable; http://127.0.0.1:8021/metrics)
             --output FILE                results JSON (Bench/results/latest.json)
+            --remove-rows on|off         at the end, delete this run's rows from the database's tables (on), so
+                                         benchmarking a live system leaves no synthetic events in its analytics
         """;
 
     public Uri Grpc { get; init; } = new("http://127.0.0.1:8017");
@@ -80,6 +82,7 @@ internal sealed record BenchOptions
     public int AsyncBatch { get; init; } = 100;
     public int RabbitMqInFlight { get; init; } = 256;
     public bool RabbitMqConsumer { get; init; } = true;
+    public bool RemoveRows { get; init; } = true;
 
     public double? WaitForLoad { get; init; }
     public TimeSpan WaitMax { get; init; } = TimeSpan.FromSeconds(1200);
@@ -133,12 +136,8 @@ internal sealed record BenchOptions
             AsyncClients = reader.Int("--async-clients", defaults.AsyncClients, 1),
             AsyncBatch = reader.Int("--async-batch", defaults.AsyncBatch, 1),
             RabbitMqInFlight = reader.Int("--rabbitmq-in-flight", defaults.RabbitMqInFlight, 1),
-            RabbitMqConsumer = reader.Text("--rabbitmq-consumer", "on") switch
-            {
-                "on" => true,
-                "off" => false,
-                var other => throw new ArgumentException($"--rabbitmq-consumer must be on or off, not '{other}'"),
-            },
+            RabbitMqConsumer = reader.OnOff("--rabbitmq-consumer", defaults.RabbitMqConsumer),
+            RemoveRows = reader.OnOff("--remove-rows", defaults.RemoveRows),
             WaitForLoad = reader.OptionalDouble("--wait-for-load"),
             WaitMax = reader.Seconds("--wait-max", defaults.WaitMax, 0),
             RunDir = reader.OptionalText("--run-dir", DefaultRunDir()),

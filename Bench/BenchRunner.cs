@@ -53,11 +53,28 @@ internal static class BenchRunner
         machine["load_avg_end"] = MachineFacts.LoadAverage();
         machine["processes"] = processes;
         var report = ReportBuilder.Build(runId, options, started, machine, main, half, references);
+        if (options.RemoveRows)
+        {
+            try
+            {
+                var removed = await RunRows.RemoveAsync(clickHouse, options.Database, runId, cancellationToken);
+                Console.WriteLine($"removed this run's rows (--remove-rows off keeps them): {Describe(removed)}");
+                report = report with { RowsRemoved = removed };
+            }
+            catch (Exception ex) when (ex is ClickHouseHttpException or HttpRequestException or TaskCanceledException)
+            {
+                // The figures stand without it: the results are still written, and the rows can be deleted by hand.
+                Console.WriteLine($"could not remove this run's rows (device_id starting '{BatchFactory.DevicePrefix(runId)}'): {ex.Message}");
+            }
+        }
         ReportPrinter.Print(report, Console.Out);
         await ResultsFile.WriteAsync(report, options.Output);
         Console.WriteLine($"\nresults: {options.Output}");
         return main.AcceptedEvents > 0 ? 0 : 1;
     }
+
+    private static string Describe(IReadOnlyDictionary<string, long> removed) =>
+        removed.Count == 0 ? "none found" : string.Join(", ", removed.Select(t => $"{t.Value:N0} from {t.Key}"));
 
     private static async Task<Dictionary<string, ReferenceResult>> RunReferencesAsync(BenchOptions options, ClickHouseHttp clickHouse,
         BatchFactory batches, string runId, PhaseResult main)

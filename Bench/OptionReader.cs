@@ -71,6 +71,15 @@ internal sealed class OptionReader(IReadOnlyDictionary<string, List<string>> val
         return fallback;
     }
 
+    public bool OnOff(string name, bool fallback)
+    {
+        var value = Last(name);
+        if (value is null) return fallback;
+        if (value is "on" or "off") return value == "on";
+        problems.Add($"{name} must be on or off, not '{value}'");
+        return fallback;
+    }
+
     public TimeSpan Seconds(string name, TimeSpan fallback, double min) =>
         TimeSpan.FromSeconds(Double(name, fallback.TotalSeconds, min));
 

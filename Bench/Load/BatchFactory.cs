@@ -46,9 +46,12 @@ internal sealed class BatchFactory
 
     private string Id(long sequence) => string.Create(CultureInfo.InvariantCulture, $"{_runId}-{sequence:x10}");
 
+    /// <summary>The device ids of a run's clients start with this prefix (<see cref="RunRows"/> finds its rows by it).</summary>
+    public static string DevicePrefix(string runId) => $"bench-{runId}-";
+
     private static Header NewHeader(string runId, int client) => new()
     {
-        DeviceId = $"bench-{runId}-{client}",
+        DeviceId = DevicePrefix(runId) + client.ToString(CultureInfo.InvariantCulture),
         SessionId = $"session-{runId}-{client}",
         BbDeviceId = 100_000 + client,
         UserId = 42_000 + client,

@@ -32,6 +32,9 @@ internal sealed record BenchReport
     public double? ApiPeakRssMb { get; init; }
     public long FailedCalls { get; init; }
 
+    /// <summary>This run's rows deleted at the end, per table; null when kept (<c>--remove-rows off</c>).</summary>
+    public IReadOnlyDictionary<string, long>? RowsRemoved { get; init; }
+
     public DateTime StartedAtUtc { get; init; }
     public DateTime FinishedAtUtc { get; init; }
     public string? GitCommit { get; init; }

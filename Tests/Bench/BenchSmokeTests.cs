@@ -54,6 +54,13 @@ public sealed class BenchSmokeTests(PipelineFixture pipeline) : IClassFixture<Pi
                 Assert.True(figures.GetProperty("error").ValueKind == JsonValueKind.Null, $"reference {reference} failed: {figures}");
                 Assert.True(figures.GetProperty("units").GetInt64() > 0, $"reference {reference} moved nothing: {figures}");
             }
+            // The run deleted its rows at the end (--remove-rows on by default): none of its devices is left in event.
+            var removed = root.GetProperty("rows_removed");
+            Assert.True(removed.ValueKind == JsonValueKind.Object && removed.TryGetProperty("event", out var fromEvent) && fromEvent.GetInt64() > 0,
+                $"rows_removed does not name event:\n{removed}\n{log}");
+            var left = await pipeline.ClickHouse.RowsAsync(
+                $"SELECT toUInt32(count()) AS rows FROM `{pipeline.Database}`.event WHERE startsWith(device_id, 'bench-')");
+            Assert.Equal(0, left[0].GetProperty("rows").GetInt64());
             var machine = root.GetProperty("machine");
             Assert.True(machine.GetProperty("cores").GetInt32() > 0 && machine.GetProperty("load_avg_start").GetArrayLength() == 3,
                 $"machine facts missing: {machine}");
