@@ -63,7 +63,7 @@ async Task<int> ListAsync()
 async Task<int> ReplayAsync()
 {
     await using var queue = await DeadLetterQueue.OpenAsync(broker, queuePrefix);
-    var (_, notReplayed) = await DeadLetterCommands.ReplayAsync(queue, client, Console.Out, Count("--limit", int.MaxValue));
+    var (_, notReplayed) = await DeadLetterCommands.ReplayAsync(queue, Console.Out, Count("--limit", int.MaxValue));
     return notReplayed == 0 ? 0 : 1;
 }
 

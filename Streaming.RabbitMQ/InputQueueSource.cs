@@ -5,7 +5,7 @@ namespace Events.Streaming.RabbitMQ;
 
 /// <summary>
 /// An input queue: messages other services published to an exchange, read by the application's decoder. Messages
-/// read together are folded into a few batches spread over the input's streams, so its consumers store many
+/// read together are folded into a few batches per stream key, spread over the input's streams, so its consumers store many
 /// messages per delivery and several deliveries at once. A message the decoder refuses goes to the dead-letter queue
 /// with the reason in its <c>x-events-reason</c> header.
 /// </summary>
@@ -17,8 +17,7 @@ internal sealed class InputQueueSource(
     RabbitMqConnector connector) : IRabbitMqQueueSource
 {
     private const int MaxReasonLength = 1000;
-    private readonly StreamId[] _streams = Enumerable.Range(0, input.Streams)
-        .Select(shard => StreamId.Create(input.StreamNamespaceFor(shard), input.StreamKey)).ToArray();
+    private readonly Dictionary<string, StreamId[]> _streams = new(StringComparer.Ordinal);
     private int _nextStream;
 
     public string Queue => input.Queue;
@@ -33,24 +32,46 @@ internal sealed class InputQueueSource(
     public RabbitMqRead Read(IReadOnlyList<RabbitMqDelivery> deliveries, int maxBatches)
     {
         var read = new RabbitMqRead();
-        var decoded = new List<(RabbitMqDelivery Delivery, IReadOnlyList<object> Events)>(deliveries.Count);
+        var byKey = new Dictionary<string, List<(RabbitMqDelivery Delivery, IReadOnlyList<object> Events)>>(StringComparer.Ordinal);
         foreach (var delivery in deliveries)
         {
             var result = Decode(delivery);
+            var key = result.StreamKey ?? input.StreamKey;
             if (result.Refusal is { } reason) read.Refused.Add((delivery, reason));
-            else decoded.Add((delivery, result.Events));
+            else if (string.IsNullOrEmpty(key)) read.Refused.Add((delivery, $"the input '{input.Queue}' has no StreamKey and its decoder named none for this message"));
+            else (byKey.TryGetValue(key, out var messages) ? messages : byKey[key] = []).Add((delivery, result.Events));
         }
+        // A message naming its key is rare (a replay queue); each key gets its share of the batches, at least one.
+        foreach (var (key, decoded) in byKey)
+        {
+            AddBatches(read, key, decoded, Math.Max(1, maxBatches / byKey.Count));
+        }
+        return read;
+    }
+
+    private void AddBatches(RabbitMqRead read, string key, List<(RabbitMqDelivery Delivery, IReadOnlyList<object> Events)> decoded, int maxBatches)
+    {
+        var streams = StreamsFor(key);
         // Enough batches to give every stream work, no more than needed to keep each within MaxMessagesPerBatch.
         var perBatch = input.MaxMessagesPerBatch;
-        var count = Math.Min(maxBatches, Math.Max(Math.Min(_streams.Length, decoded.Count), (decoded.Count + perBatch - 1) / perBatch));
+        var count = Math.Min(maxBatches, Math.Max(Math.Min(streams.Length, decoded.Count), (decoded.Count + perBatch - 1) / perBatch));
         for (var batch = 0; batch < count; batch++)
         {
             var part = decoded[(batch * decoded.Count / count)..((batch + 1) * decoded.Count / count)];
-            var stream = _streams[_nextStream++ % _streams.Length];
+            var stream = streams[_nextStream++ % streams.Length];
             var events = Combine(part.SelectMany(message => message.Events).ToList());
             read.Batches.Add((new RabbitMqBatchContainer(stream, [.. events], requestContext: null), part.Select(m => m.Delivery).ToArray()));
         }
-        return read;
+    }
+
+    private StreamId[] StreamsFor(string key)
+    {
+        if (!_streams.TryGetValue(key, out var streams))
+        {
+            _streams[key] = streams = Enumerable.Range(0, input.Streams)
+                .Select(shard => StreamId.Create(input.StreamNamespaceFor(shard), key)).ToArray();
+        }
+        return streams;
     }
 
     public async Task<bool> KeepRefusedAsync(RabbitMqDelivery delivery, string reason, CancellationToken cancellationToken)

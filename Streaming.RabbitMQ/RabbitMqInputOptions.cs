@@ -37,7 +37,10 @@ public sealed class RabbitMqInputOptions
     /// <summary>The namespace of the streams the events go to; holds <c>{shard}</c> when <see cref="Streams"/> &gt; 1. Required.</summary>
     public string StreamNamespace { get; set; } = "";
 
-    /// <summary>The key of the streams the events go to. Required.</summary>
+    /// <summary>
+    /// The key of the streams the events go to, unless the decoder names one per message
+    /// (<see cref="RabbitMqDecodeResult.StreamKey"/>). Empty: every message must name its key, or it is refused.
+    /// </summary>
     public string StreamKey { get; set; } = "";
 
     /// <summary>
@@ -71,7 +74,6 @@ public sealed class RabbitMqInputOptions
         if (string.IsNullOrWhiteSpace(StreamNamespace)) yield return $"{at}:StreamNamespace is required.";
         else if (Streams > 1 && !StreamNamespace.Contains(ShardPlaceholder))
             yield return $"{at}:StreamNamespace must contain {ShardPlaceholder} when Streams is {Streams}.";
-        if (string.IsNullOrWhiteSpace(StreamKey)) yield return $"{at}:StreamKey is required.";
         if (Streams is < 1 or > 1024) yield return $"{at}:Streams must be between 1 and 1024 (was {Streams}).";
         if (MaxMessagesPerBatch is < 1 or > 10_000) yield return $"{at}:MaxMessagesPerBatch must be between 1 and 10000 (was {MaxMessagesPerBatch}).";
         if (string.IsNullOrWhiteSpace(Decoder)) yield return $"{at}:Decoder is required.";

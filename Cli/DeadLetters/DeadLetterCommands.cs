@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Events.Protos;
-using Grpc.Core;
 using RabbitMQ.Client;
 
 namespace Events.Cli.DeadLetters;
@@ -24,35 +22,31 @@ internal static class DeadLetterCommands
     }
 
     /// <summary>
-    /// Sends up to <paramref name="limit"/> dead letters back into the pipeline: refused events are dispatched again
-    /// through the gRPC front door (validated and routed like any client batch; duplicates are removed by event id);
-    /// messages the broker dead-lettered go back to the queue they came from. Each is removed from the dead-letter queue
-    /// only once the pipeline accepted it. A letter that cannot go back this way (webhook events, groups no silo could
-    /// read, an unknown message, events the front door finds invalid) is left in the queue and the replay goes on, so
-    /// one such letter does not hold back the rest. Any other failure (the pipeline is down or at capacity, the broker
-    /// does not confirm) stops the replay and leaves the rest where they are.
+    /// Sends up to <paramref name="limit"/> dead letters back into the pipeline, of those waiting when it starts: refused
+    /// events go to the replay queue, which the silos read into the table that refused them (events from any door, with
+    /// their source and header as they came; duplicates are removed by event id); messages the broker dead-lettered go
+    /// back to the queue they came from. Each leaves the dead-letter queue only once the broker confirmed its copy. A
+    /// letter the silos still cannot store comes back here with the reason, behind the ones this replay looks at.
+    /// A letter that cannot go back (groups no silo could read, an unknown message) is left in the queue and the replay
+    /// goes on; a broker that does not confirm stops it and leaves the rest where they are.
     /// </summary>
-    public static async Task<(int Replayed, int NotReplayed)> ReplayAsync(DeadLetterQueue queue, EventService.EventServiceClient client,
-        TextWriter output, int limit)
+    public static async Task<(int Replayed, int NotReplayed)> ReplayAsync(DeadLetterQueue queue, TextWriter output, int limit)
     {
         var replayed = 0;
         var left = 0;
+        // Only the letters there now: one the silos refuse again comes back behind them, and is not taken round again.
+        limit = (int)Math.Min(limit, queue.ReadyAtOpen);
         while (replayed + left < limit && await queue.NextAsync() is { } message)
         {
             try
             {
-                if (ParseEvents(message) is { } letter)
+                if (message.BasicProperties.ContentType == DeadLetterMessage.ContentType)
                 {
-                    if (letter.Group.Source != "grpc")
-                    {
-                        throw new NotSupportedException($"events from source '{letter.Group.Source}' cannot be replayed through gRPC");
-                    }
-                    var response = await client.dispatchAsync(WireBatch.From(letter.Group), deadline: DateTime.UtcNow.AddSeconds(10));
-                    if (response.Status != "SUCCESS") throw new InvalidOperationException($"dispatch answered {response.Status}");
+                    await queue.ReturnToAsync(queue.ReplayQueue, message);
                 }
                 else if (IsUnreadable(message))
                 {
-                    throw new NotSupportedException("no silo could read these serialized groups, so they cannot be dispatched again");
+                    throw new NotSupportedException("no silo could read these serialized groups, so they cannot be stored again");
                 }
                 else if (OriginalQueue(message) is { } origin)
                 {
@@ -66,7 +60,7 @@ internal static class DeadLetterCommands
                 replayed++;
                 output.WriteLine($"replayed {Describe(message)}");
             }
-            catch (Exception ex) when (ex is NotSupportedException or RpcException { StatusCode: StatusCode.InvalidArgument })
+            catch (NotSupportedException ex)
             {
                 // Not settled: it goes back to the queue when the replay closes its channel.
                 left++;
@@ -78,7 +72,8 @@ internal static class DeadLetterCommands
                 return (replayed, left + 1);
             }
         }
-        output.WriteLine($"replayed {replayed} dead letters from {queue.Name}" + (left > 0 ? $"; left {left} that cannot be replayed" : ""));
+        output.WriteLine($"replayed {replayed} dead letters from {queue.Name}" + (left > 0 ? $"; left {left} that cannot be replayed" : "")
+            + (replayed > 0 ? $". Refused events went to {queue.ReplayQueue}: one the silos cannot store comes back here with the reason" : ""));
         return (replayed, left);
     }
 
@@ -87,7 +82,10 @@ internal static class DeadLetterCommands
         if (ParseEvents(message) is { } letter)
         {
             var ids = string.Join(", ", letter.Group.Events.Take(5).Select(e => e.Id)) + (letter.Group.Events.Count > 5 ? ", …" : "");
-            return $"{letter.Group.Events.Count} {letter.Group.EventName} refused by table {letter.Table} after {letter.Attempts} attempts: {letter.Reason} [{ids}]";
+            // The header holds the latest reason: the replay queue's, when the silos could not take the letter back.
+            var why = Header(message, "x-events-reason") ?? letter.Reason;
+            return $"{letter.Group.Events.Count} {letter.Group.EventName} from {letter.Group.Source} refused by table {letter.Table} "
+                + $"after {letter.Attempts} attempts: {why} [{ids}]";
         }
         if (IsUnreadable(message))
         {
@@ -105,10 +103,18 @@ internal static class DeadLetterCommands
         return $"an unrecognised {message.Body.Length}-byte message ({message.BasicProperties.ContentType ?? "no content type"})";
     }
 
-    private static DeadLetterMessage? ParseEvents(BasicGetResult message) =>
-        message.BasicProperties.ContentType == DeadLetterMessage.ContentType
-            ? JsonSerializer.Deserialize<DeadLetterMessage>(message.Body.Span, DeadLetterMessage.Json)
-            : null;
+    private static DeadLetterMessage? ParseEvents(BasicGetResult message)
+    {
+        if (message.BasicProperties.ContentType != DeadLetterMessage.ContentType) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<DeadLetterMessage>(message.Body.Span, DeadLetterMessage.Json);
+        }
+        catch (JsonException)
+        {
+            return null; // described by its headers; the silos say what is wrong with it if it is replayed
+        }
+    }
 
     private static bool IsUnreadable(BasicGetResult message) =>
         message.BasicProperties.ContentType == DeadLetterMessage.UnreadableContentType;

@@ -12,14 +12,22 @@ internal sealed class DeadLetterQueue : IAsyncDisposable
     private readonly IConnection _connection;
     private readonly IChannel _channel;
 
-    private DeadLetterQueue(IConnection connection, IChannel channel, string name)
+    private DeadLetterQueue(IConnection connection, IChannel channel, string name, string replayQueue, uint readyAtOpen)
     {
         _connection = connection;
         _channel = channel;
         Name = name;
+        ReplayQueue = replayQueue;
+        ReadyAtOpen = readyAtOpen;
     }
 
     public string Name { get; }
+
+    /// <summary>Where refused events go back (<c>{prefix}.replay</c>; the silos read it, Silo/BrokerInputs/ReplayInput).</summary>
+    public string ReplayQueue { get; }
+
+    /// <summary>Letters waiting when the queue was opened.</summary>
+    public uint ReadyAtOpen { get; }
 
     public static async Task<DeadLetterQueue> OpenAsync(Uri broker, string queuePrefix)
     {
@@ -29,8 +37,8 @@ internal sealed class DeadLetterQueue : IAsyncDisposable
         {
             var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
                 publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-            await channel.QueueDeclarePassiveAsync(name);
-            return new DeadLetterQueue(connection, channel, name);
+            var declared = await channel.QueueDeclarePassiveAsync(name);
+            return new DeadLetterQueue(connection, channel, name, $"{queuePrefix}.replay", declared.MessageCount);
         }
         catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
         {
@@ -44,7 +52,8 @@ internal sealed class DeadLetterQueue : IAsyncDisposable
     public ValueTask AckAsync(BasicGetResult message) => _channel.BasicAckAsync(message.DeliveryTag, multiple: false);
 
     /// <summary>
-    /// Publishes a copy back to the queue it was dead-lettered from; completes when the broker confirmed it. The copy
+    /// Publishes a copy to <paramref name="queue"/> (the one it was dead-lettered from, or the replay queue); completes
+    /// when the broker confirmed it. The copy
     /// keeps its publisher's headers, and where an input message first came from (exchange, routing key), but not why
     /// it was dead-lettered.
     /// </summary>

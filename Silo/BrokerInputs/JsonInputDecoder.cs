@@ -24,11 +24,5 @@ internal sealed class JsonInputDecoder(IOptions<BrokerInputsOptions> options, Ti
             : RabbitMqDecodeResult.Refuse(refusal);
     }
 
-    public IReadOnlyList<object> Combine(IReadOnlyList<object> events)
-    {
-        if (events.Count < 2) return events;
-        var batches = events.OfType<SinkBatch>().ToList();
-        if (batches.Count != events.Count || batches.Any(b => b.Table != batches[0].Table)) return events;
-        return [new SinkBatch { Table = batches[0].Table, Groups = [.. batches.SelectMany(b => b.Groups!)] }];
-    }
+    public IReadOnlyList<object> Combine(IReadOnlyList<object> events) => SinkBatchFold.Fold(events);
 }

@@ -7,7 +7,8 @@ namespace Events.Silo.DeadLetters;
 
 /// <summary>
 /// Puts refused events into the stream provider's dead-letter queue as JSON, with headers saying why.
-/// <c>events-cli dlq list</c> shows them and <c>dlq replay</c> dispatches them again through the front door.
+/// <c>events-cli dlq list</c> shows them, and <c>dlq replay</c> moves them to the replay queue, which the silos read
+/// back into the table that refused them (<see cref="BrokerInputs.DeadLetterReplayDecoder"/>).
 /// </summary>
 internal sealed class RabbitMqDeadLetterSink([FromKeyedServices(SinkStreams.ProviderName)] RabbitMqDeadLetterPublisher publisher)
     : IDeadLetterSink

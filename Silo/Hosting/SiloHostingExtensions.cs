@@ -40,7 +40,7 @@ public static class SiloHostingExtensions
             silo.UseSinkReminders(cluster);
             silo.AddRabbitMqStreams(SinkStreams.ProviderName, streams =>
             {
-                streams.ConfigureRabbitMq(options => options.Bind(configuration.GetSection("Events:RabbitMq")));
+                streams.ConfigureRabbitMq(options => options.Bind(configuration.GetSection("Events:RabbitMq")).PostConfigure(ReplayInput.AddTo));
                 // Sinks subscribe implicitly by stream namespace: no pub-sub store needed.
                 streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
                 streams.ConfigurePullingAgent(agent => agent.Configure<IOptions<SinkOptions>>(

@@ -36,7 +36,7 @@ public static class InputProbe
 /// <summary>
 /// A decoder as an application writes one: a message is a JSON array of strings; anything else is refused with the
 /// reason, and the body <c>"boom"</c> makes it throw; while its key is in <see cref="InputProbe.Refusing"/>, it refuses
-/// everything. The strings of a delivery are folded into one event, lines apart.
+/// everything. A routing key <c>key.K</c> sends the message to stream key K instead of the input's. The strings of a delivery are folded into one event, lines apart.
 /// </summary>
 public sealed class InputProbeDecoder : IRabbitMqMessageDecoder
 {
@@ -50,7 +50,8 @@ public sealed class InputProbeDecoder : IRabbitMqMessageDecoder
             var items = JsonSerializer.Deserialize<List<string>>(message.Body.Span);
             if (items is null) return RabbitMqDecodeResult.Refuse("null is not a list");
             InputProbe.Origins.GetOrAdd(key, _ => new()).Enqueue($"{message.Exchange} {message.RoutingKey}");
-            return RabbitMqDecodeResult.Accept(items);
+            // A routing key "key.<k>" names the stream key of the message (one queue feeding several keys).
+            return RabbitMqDecodeResult.Accept(items, message.RoutingKey.StartsWith("key.", StringComparison.Ordinal) ? message.RoutingKey[4..] : null);
         }
         catch (JsonException ex)
         {

@@ -37,6 +37,30 @@ public sealed class RabbitMqInputRefusalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnInputWithoutAStreamKey_SendsEachMessageToTheKeyItNames_AndRefusesOneThatNamesNone()
+    {
+        await _silo.StartAsync(input =>
+        {
+            input.RoutingKeys = ["#"];
+            input.StreamKey = "";
+        });
+        var (first, second) = (_silo.Key + "-a", _silo.Key + "-b");
+
+        await RabbitMqExchanges.PublishAsync(_silo.Exchange, $"key.{first}", """["for-a"]""");
+        await RabbitMqExchanges.PublishAsync(_silo.Exchange, "no-key", """["for-nobody"]""");
+        await RabbitMqExchanges.PublishAsync(_silo.Exchange, $"key.{second}", """["for-b"]""");
+
+        await Eventually.Until(() => Task.FromResult(InputProbe.ReceivedBy(second)), items => items.Count == 1, InputTestCluster.Patience,
+            items => $"{items.Count} items for {second}");
+        Assert.Equal(["for-a"], InputProbe.ReceivedBy(first));
+        Assert.Equal(["for-b"], InputProbe.ReceivedBy(second));
+        var letter = Assert.Single(await Eventually.Until(() => RabbitMqExchanges.PeekAsync(_silo.DeadLetters), found => found.Count >= 1,
+            InputTestCluster.Patience, found => $"expected a dead letter, found {found.Count}"));
+        Assert.Equal("""["for-nobody"]""", letter.Text);
+        Assert.Contains("has no StreamKey and its decoder named none", letter.Headers["x-events-reason"]);
+    }
+
+    [Fact]
     public async Task ARefusedMessage_ReplayedAfterTheFix_IsReadAsItFirstCame()
     {
         await _silo.StartAsync(input => input.RoutingKeys = ["orders.*"]);
@@ -55,7 +79,7 @@ public sealed class RabbitMqInputRefusalTests : IAsyncLifetime
         }
         await using (var deadLetters = await DeadLetterQueue.OpenAsync(LocalServices.RabbitMqUri, _silo.Prefix))
         {
-            Assert.Equal((1, 0), await DeadLetterCommands.ReplayAsync(deadLetters, null!, TextWriter.Null, limit: 10));
+            Assert.Equal((1, 0), await DeadLetterCommands.ReplayAsync(deadLetters, TextWriter.Null, limit: 10));
         }
 
         await _silo.WaitForItemsAsync(1);
@@ -83,7 +107,6 @@ public sealed class RabbitMqInputRefusalTests : IAsyncLifetime
         Assert.Contains("Inputs:1:Decoder 'nope' is not registered", message);
         Assert.Contains("Inputs:2:Queue 'q' is read by an earlier input", message);
         Assert.Contains($"Inputs:3:Queue '{_silo.Prefix}-0' is one of the provider's own queues", message);
-        Assert.Contains("Inputs:3:StreamKey is required", message);
     }
 
     public ValueTask DisposeAsync() => _silo.DisposeAsync();

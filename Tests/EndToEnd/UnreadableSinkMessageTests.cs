@@ -61,8 +61,8 @@ public sealed class UnreadableSinkMessageTests(PipelineFixture pipeline) : IClas
         await using (var queue = await DeadLetterQueue.OpenAsync(LocalServices.RabbitMqUri, pipeline.QueuePrefix))
         {
             var replay = new StringWriter();
-            Assert.Equal((0, 1), await DeadLetterCommands.ReplayAsync(queue, pipeline.Client, replay, limit: 10));
-            Assert.Contains("cannot be dispatched again", replay.ToString());
+            Assert.Equal((0, 1), await DeadLetterCommands.ReplayAsync(queue, replay, limit: 10));
+            Assert.Contains("cannot be stored again", replay.ToString());
         }
         Assert.Equal(1u, await RabbitMqQueues.ReadyCountAsync(deadLetters)); // kept for inspection
     }

@@ -63,5 +63,8 @@ public static class RabbitMqQueues
         }
         await channel.QueueDeleteAsync(DeadLetterQueue(prefix));
         await channel.ExchangeDeleteAsync(DeadLetterQueue(prefix));
+        // The replay queue a silo of the application declares (Silo/BrokerInputs/ReplayInput).
+        await channel.QueueDeleteAsync($"{prefix}.replay");
+        await channel.ExchangeDeleteAsync($"{prefix}.replay");
     }
 }

@@ -104,7 +104,7 @@ public sealed class RabbitMqStreamProviderTests : IAsyncLifetime
         }
         await using (var deadLetters = await DeadLetterQueue.OpenAsync(LocalServices.RabbitMqUri, _prefix))
         {
-            Assert.Equal((1, 0), await DeadLetterCommands.ReplayAsync(deadLetters, null!, TextWriter.Null, limit: 10));
+            Assert.Equal((1, 0), await DeadLetterCommands.ReplayAsync(deadLetters, TextWriter.Null, limit: 10));
         }
         Assert.Equal(1u, await RabbitMqQueues.ReadyCountAsync($"{_prefix}-0"));
         Assert.Equal(0u, await RabbitMqQueues.ReadyCountAsync(RabbitMqQueues.DeadLetterQueue(_prefix)));
