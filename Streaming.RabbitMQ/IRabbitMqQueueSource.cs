@@ -19,7 +19,10 @@ internal interface IRabbitMqQueueSource
     /// <summary>Declares the queue (and what it is bound to) on the receiver's channel. Idempotent.</summary>
     Task DeclareAsync(IChannel channel, CancellationToken cancellationToken);
 
-    /// <summary>Turns deliveries, oldest first, into at most <paramref name="maxBatches"/> batches.</summary>
+    /// <summary>
+    /// Turns deliveries, oldest first, into at most <paramref name="maxBatches"/> batches; an input whose messages name
+    /// more stream keys than that makes one batch per key.
+    /// </summary>
     RabbitMqRead Read(IReadOnlyList<RabbitMqDelivery> deliveries, int maxBatches);
 
     /// <summary>
