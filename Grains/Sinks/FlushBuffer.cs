@@ -44,11 +44,7 @@ internal sealed class FlushBuffer<TItem>(int maxRows)
         return generation.Completion.Task;
     }
 
-    /// <summary>
-    /// Writes sealed generations one write at a time; a second caller returns at once. Generations sealed while a write
-    /// ran go together in the next, up to maxRows rows: after a slow insert, the rows that waited for it are stored
-    /// in one insert instead of a chain of them, each waiting for the last.
-    /// </summary>
+    /// <summary>Writes sealed generations one at a time; a second caller returns at once.</summary>
     public async Task WriteSealedAsync(Func<IReadOnlyList<TItem>, Task> write)
     {
         if (_flushing)
@@ -58,16 +54,16 @@ internal sealed class FlushBuffer<TItem>(int maxRows)
         _flushing = true;
         try
         {
-            while (TakeSealed() is { Count: > 0 } generations)
+            while (_sealed.TryDequeue(out var generation))
             {
                 try
                 {
-                    await write(generations.Count == 1 ? generations[0].Items : [.. generations.SelectMany(g => g.Items)]);
-                    generations.ForEach(g => g.Completion.TrySetResult());
+                    await write(generation.Items);
+                    generation.Completion.TrySetResult();
                 }
                 catch (Exception ex)
                 {
-                    generations.ForEach(g => g.Completion.TrySetException(ex));
+                    generation.Completion.TrySetException(ex);
                 }
             }
         }
@@ -75,19 +71,6 @@ internal sealed class FlushBuffer<TItem>(int maxRows)
         {
             _flushing = false;
         }
-    }
-
-    /// <summary>The oldest sealed generation, and those behind it while all of them hold at most maxRows rows.</summary>
-    private List<Generation> TakeSealed()
-    {
-        var taken = new List<Generation>();
-        var rows = 0;
-        while (_sealed.TryPeek(out var next) && (taken.Count == 0 || rows + next.RowCount <= maxRows))
-        {
-            taken.Add(_sealed.Dequeue());
-            rows += next.RowCount;
-        }
-        return taken;
     }
 
     private sealed class Generation

@@ -83,35 +83,6 @@ public sealed class FlushBufferTests
         Assert.Equal(1, maxConcurrent);
     }
 
-    [Theory]
-    [InlineData(10, "a|b,c")] // b and c were sealed while a was written: one write
-    [InlineData(2, "a|b|c")]  // together they would pass maxRows: one write each
-    public async Task WriteSealed_GenerationsSealedDuringAWrite_GoTogetherUpToMaxRows(int maxRows, string expected)
-    {
-        var buffer = new FlushBuffer<string>(maxRows);
-        var release = new TaskCompletionSource();
-        var writes = new List<string>();
-        async Task Write(IReadOnlyList<string> items)
-        {
-            writes.Add(string.Join(',', items));
-            await release.Task;
-        }
-
-        var a = buffer.Add(["a"], 1);
-        _ = buffer.Seal();
-        var writer = buffer.WriteSealedAsync(Write);
-        var b = buffer.Add(["b"], 1);
-        _ = buffer.Seal();
-        var c = buffer.Add(["c"], 2);
-        _ = buffer.Seal();
-        release.SetResult();
-        await writer;
-
-        await Task.WhenAll(a, b, c);
-        Assert.Equal(expected, string.Join('|', writes));
-        Assert.Equal(0, buffer.PendingRows);
-    }
-
     [Fact]
     public void Seal_EmptyBuffer_IsCompleted()
     {
