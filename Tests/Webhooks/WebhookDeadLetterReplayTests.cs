@@ -6,15 +6,18 @@ namespace Events.Tests.Webhooks;
 /// <summary>
 /// A webhook event its table refused is kept like a client's, and <c>dlq replay</c> brings it back after the fix:
 /// through the replay queue into the table that refused it, with its provider's columns, although no door it could
-/// be sent through again would accept it without the provider's signature.
+/// be sent through again would accept it without the provider's signature. A pipeline of its own: the test counts the
+/// dead letters, and the other webhook tests leave some in theirs.
 /// </summary>
-[Collection(WebhookCollection.Name)]
-public sealed class WebhookDeadLetterReplayTests(WebhookFixture fixture)
+public sealed class WebhookDeadLetterReplayTests
 {
     [Fact]
     public async Task RefusedWebhookEvent_IsDeadLettered_AndReplayedIntoItsTableAfterTheFix()
     {
-        var pipeline = fixture.Pipeline;
+        await using var pipeline = new PipelineFixture();
+        pipeline.ApiEnvironment["Events__Webhooks__Branch__Token"] = WebhookFixture.Credentials["branch"];
+        await pipeline.InitializeAsync();
+        using var sender = new WebhookSender(pipeline.HttpPort);
         var c = ProviderCases.Branch;
         var sample = Sample.New() with { Id = "poison-" + Guid.NewGuid().ToString("N") };
         var deadLetters = RabbitMqQueues.DeadLetterQueue(pipeline.QueuePrefix);
@@ -23,7 +26,7 @@ public sealed class WebhookDeadLetterReplayTests(WebhookFixture fixture)
         await pipeline.ClickHouse.ExecuteAsync($"ALTER TABLE {table} ADD CONSTRAINT no_poison CHECK event_id NOT LIKE 'poison-%'");
         try
         {
-            Assert.Equal(1, (await fixture.Sender.DeliverAsync(c.Request(sample))).GetProperty("accepted").GetInt32());
+            Assert.Equal(1, (await sender.DeliverAsync(c.Request(sample))).GetProperty("accepted").GetInt32());
 
             var error = Assert.Single(await pipeline.WaitForRowsAsync("error_event", $"event_id = '{sample.Id}'", 1));
             Assert.Equal(c.Table, error.GetProperty("target_table").GetString());
