@@ -36,7 +36,8 @@ public static class InputProbe
 /// <summary>
 /// A decoder as an application writes one: a message is a JSON array of strings; anything else is refused with the
 /// reason, and the body <c>"boom"</c> makes it throw; while its key is in <see cref="InputProbe.Refusing"/>, it refuses
-/// everything. A routing key <c>key.K</c> sends the message to stream key K instead of the input's. The strings of a delivery are folded into one event, lines apart.
+/// everything. A routing key <c>key.K</c> sends the message to stream key K instead of the input's. The strings of a
+/// delivery are folded into one event, lines apart.
 /// </summary>
 public sealed class InputProbeDecoder : IRabbitMqMessageDecoder
 {

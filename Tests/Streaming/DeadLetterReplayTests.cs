@@ -22,10 +22,7 @@ public sealed class DeadLetterReplayTests : IAsyncLifetime
             // First in the queue: groups a sink could not read, which no replay can send back.
             await RabbitMqQueues.PublishAsync(_queues.Options.DeadLetterName, [1, 2, 3], DeadLetterMessage.UnreadableContentType);
             // Behind it: a message a receiver rejected, which the broker dead-lettered naming its queue.
-            await RabbitMqQueues.PublishRawAsync(origin, "rejected once"u8.ToArray());
-            var rejected = await channel.BasicGetAsync(origin, autoAck: false, TestContext.Current.CancellationToken);
-            Assert.NotNull(rejected);
-            await channel.BasicNackAsync(rejected.DeliveryTag, multiple: false, requeue: false, TestContext.Current.CancellationToken);
+            await DeadLetterAsync(channel, origin, "rejected once");
         }
         await Eventually.Until(() => RabbitMqQueues.ReadyCountAsync(_queues.Options.DeadLetterName), n => n == 2, TimeSpan.FromSeconds(10),
             n => $"expected 2 dead letters, found {n}");
