@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace Events.Silo.ClickHouse;
 
-/// <summary>Creates the database and a table the first time it is needed (idempotent DDL).</summary>
+/// <summary>
+/// Creates the database and a table the first time it is needed, and gives a table made by an older version the
+/// current settings (idempotent DDL).
+/// </summary>
 internal sealed class ClickHouseSchema(IOptions<ClickHouseOptions> options, ClickHouseClient client)
 {
     private readonly ClickHouseOptions _options = options.Value;
@@ -28,5 +31,6 @@ internal sealed class ClickHouseSchema(IOptions<ClickHouseOptions> options, Clic
     {
         await client.ExecuteNonQueryAsync($"CREATE DATABASE IF NOT EXISTS `{_options.Database}`");
         await client.ExecuteNonQueryAsync(table.CreateTableSql(_options.Database));
+        await client.ExecuteNonQueryAsync(table.AlterSettingsSql(_options.Database));
     }
 }

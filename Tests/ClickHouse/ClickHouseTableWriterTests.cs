@@ -10,7 +10,8 @@ namespace Events.Tests.ClickHouse;
 
 /// <summary>
 /// The ClickHouse writer against the real server: every column type the tables use, encoded as RowBinary ahead of
-/// the insert, reads back as written; a value its column cannot hold refuses the insert and names the column.
+/// the insert, reads back as written; a value its column cannot hold refuses the insert and names the column; copies
+/// in one insert stay until a merge; a table made before its settings gets them.
 /// </summary>
 public sealed class ClickHouseTableWriterTests : IAsyncLifetime
 {
@@ -21,7 +22,7 @@ public sealed class ClickHouseTableWriterTests : IAsyncLifetime
     private ClickHouseTableWriter _writer = null!;
 
     // One column per type the encoder knows; the values come from the row's event params by index.
-    private static TableSchema Table(string name) => new()
+    private static TableSchema Table(string name, string engine = "MergeTree") => new()
     {
         Name = name,
         Columns =
@@ -36,7 +37,7 @@ public sealed class ClickHouseTableWriterTests : IAsyncLifetime
             new("money", "Decimal(18, 4)", r => r.Event.TimestampMs == 0 ? -12_345_678_901_234.5678m : 0.0001m * r.Event.TimestampMs),
             new("params", "String", r => r.Event.ParamsJson),
         ],
-        Engine = "MergeTree",
+        Engine = engine,
         OrderBy = "id",
     };
 
@@ -109,6 +110,32 @@ public sealed class ClickHouseTableWriterTests : IAsyncLifetime
 
         Assert.Contains("small", refused.Reason);
         Assert.Equal("0", (await _query.ExecuteAsync($"SELECT count() FROM `{_database}`.refused")).Trim());
+    }
+
+    [Fact]
+    public async Task CopiesInOneInsert_StayUntilAMerge_AndCollapseWithFinal()
+    {
+        // The writer inserts with optimize_on_insert = 0, so ClickHouse does not spend the insert collapsing them.
+        var table = Table("copies", "ReplacingMergeTree");
+        var copy = new IngestedEvent { Id = "same", Name = "E", TimestampMs = 1 };
+
+        await _writer.WriteAsync(table, Rows(table, copy, copy).ToList(), CancellationToken.None);
+
+        Assert.Equal("2", (await _query.ExecuteAsync($"SELECT count() FROM `{_database}`.copies")).Trim());
+        Assert.Equal("1", (await _query.ExecuteAsync($"SELECT count() FROM `{_database}`.copies FINAL")).Trim());
+    }
+
+    [Fact]
+    public async Task ATableMadeBeforeItsSettings_GetsThemWhenFirstUsed()
+    {
+        var table = Table("older");
+        await _query.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS `{_database}`");
+        await _query.ExecuteAsync(table.CreateTableSql(_database).Replace($"SETTINGS {table.Settings}", ""));
+        Assert.DoesNotContain("merge_selector_base", await _query.ExecuteAsync($"SHOW CREATE TABLE `{_database}`.older"));
+
+        await _schema.EnsureAsync(table);
+
+        Assert.Contains("merge_selector_base = 10", await _query.ExecuteAsync($"SHOW CREATE TABLE `{_database}`.older"));
     }
 
     [Fact]

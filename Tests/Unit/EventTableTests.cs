@@ -81,6 +81,7 @@ public sealed class EventTableTests
         Assert.Contains("ENGINE = ReplacingMergeTree", sql);
         Assert.Contains("ORDER BY (event_name, event_id)", sql);
         Assert.Contains("`event_params` String", sql);
+        Assert.EndsWith("SETTINGS merge_selector_base = 10", sql);
     }
 
     [Fact]
