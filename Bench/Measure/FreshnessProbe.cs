@@ -9,8 +9,8 @@ namespace Events.Bench.Measure;
 /// is queryable in ClickHouse. One query for all outstanding samples, on the table's sorting key (event_name,
 /// event_id), and only when an insert has committed since the last one (or a second has passed): such a lookup reads
 /// a granule of every active part, 7-27 ms of ClickHouse's CPU, while the check reads only the parts' metadata
-/// (BENCHMARKS.md, "Cheaper inserts"). Resolution: the poll interval plus one query; the time taken is when the answer
-/// that contained the id arrived, so the figure errs on the slow side.
+/// (BENCHMARKS.md, "Cheaper inserts and merges"). Resolution: the poll interval plus one query; the time taken is when
+/// the answer that contained the id arrived, so the figure errs on the slow side.
 /// </summary>
 internal sealed class FreshnessProbe : IAsyncDisposable
 {

@@ -20,7 +20,7 @@ public sealed class TableSchema
     /// <summary>
     /// MergeTree settings, given to tables made before too (<see cref="AlterSettingsSql"/>). ClickHouse merges about ten
     /// parts of a size at a time instead of five, so each row is rewritten less often: merges were almost half of its
-    /// CPU at peak. The price is about twice as many parts, which a point query reads one granule of each
+    /// CPU at peak. The price is about twice as many active parts, and a point query reads a granule of each
     /// (BENCHMARKS.md, "Cheaper inserts and merges").
     /// </summary>
     public string Settings { get; init; } = "merge_selector_base = 10";

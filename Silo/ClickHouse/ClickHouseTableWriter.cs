@@ -73,7 +73,8 @@ internal sealed class ClickHouseTableWriter(ClickHouseSchema schema, ClickHouseC
     }
 
     // optimize_on_insert = 0: ClickHouse would otherwise collapse copies inside each insert as it writes it, which took
-    // about 40% of an insert's time; copies collapse on merge and with FINAL anyway (BENCHMARKS.md, "Cheaper inserts").
+    // half of an insert's time; copies collapse on merge and with FINAL anyway (BENCHMARKS.md, "Cheaper inserts and
+    // merges").
     private (string Sql, Action<RowBinaryWriter, object[]> Write) Insert(TableSchema table) =>
         _inserts.GetOrAdd(table.Name, _ => (
             $"INSERT INTO `{schema.Database}`.`{table.Name}` ({string.Join(", ", table.ColumnNames.Select(c => $"`{c}`"))}) " +
