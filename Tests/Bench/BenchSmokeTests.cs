@@ -44,6 +44,10 @@ public sealed class BenchSmokeTests(PipelineFixture pipeline) : IClassFixture<Pi
             Assert.True(root.GetProperty("events_per_sec").GetDouble() > 0, $"no events end to end:\n{log}");
             var peak = root.GetProperty("phases")[0];
             Assert.True(peak.GetProperty("drained").GetBoolean(), $"accepted events never all reached ClickHouse:\n{log}");
+            // The freshness probe looks its samples up only after an insert committed: every sample must still be seen.
+            var freshness = peak.GetProperty("freshness");
+            Assert.True(freshness.GetProperty("seen").GetInt32() > 0 && freshness.GetProperty("missing").GetInt32() == 0,
+                $"freshness samples not all seen: {freshness}");
             // The open-loop half-rate phase reports how late its sender was; the closed-loop peak has no schedule.
             var halfRate = root.GetProperty("phases")[1];
             Assert.True(halfRate.GetProperty("sender_lateness_ms").GetProperty("count").GetInt64() > 0, $"no sender lateness at half rate:\n{halfRate}");
