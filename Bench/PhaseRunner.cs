@@ -21,7 +21,7 @@ internal sealed class PhaseRunner(BenchContext context)
         var options = context.Options;
         var recorder = new DispatchRecorder();
         var carriedOver = _carriedOver;
-        await using var freshness = new FreshnessProbe(context.ClickHouse, options.Database, options.Table, options.FreshnessPerSecond);
+        await using var freshness = new FreshnessProbe(context.ClickHouse, context.Tables, options.Database, options.Table, options.FreshnessPerSecond);
         var rowsAtStart = await context.Tables.RowsAsync(options.Table, cancellationToken);
         var queuesAtStart = await context.Queues.SnapshotAsync();
         var progress = new PhaseProgress(context, plan, recorder);

@@ -20,7 +20,8 @@ internal sealed class FreshnessProbe : IAsyncDisposable
 
     private readonly ClickHouseHttp _clickHouse;
     private readonly string _table;
-    private readonly string _lastInsertSql;
+    private readonly string _tableName;
+    private readonly TableInserts _inserts;
     private readonly long _sampleEvery;
     private readonly Lock _lock = new();
     private readonly List<Sample> _pending = [];
@@ -28,19 +29,18 @@ internal sealed class FreshnessProbe : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _poller;
     private long _lastSample;
-    private string? _lastInsert;
+    private long? _lastInsert;
     private long _lastLookup;
     private int _sampled;
     private int _pollErrors;
     private string? _lastError;
 
-    public FreshnessProbe(ClickHouseHttp clickHouse, string database, string table, double samplesPerSecond)
+    public FreshnessProbe(ClickHouseHttp clickHouse, TableInserts inserts, string database, string table, double samplesPerSecond)
     {
         _clickHouse = clickHouse;
+        _inserts = inserts;
         _table = $"`{database}`.`{table}`";
-        // Every insert takes a new block number, and a merged part keeps the highest of its parts: only inserts raise it.
-        _lastInsertSql = "SELECT max(max_block_number) FROM system.parts " +
-                         $"WHERE database = {ClickHouseHttp.Quote(database)} AND table = {ClickHouseHttp.Quote(table)} AND active";
+        _tableName = table;
         _sampleEvery = samplesPerSecond > 0 ? (long)(Stopwatch.Frequency / samplesPerSecond) : long.MaxValue;
         _poller = samplesPerSecond > 0 ? Task.Run(PollAsync) : Task.CompletedTask;
     }
@@ -101,7 +101,7 @@ internal sealed class FreshnessProbe : IAsyncDisposable
     {
         try
         {
-            var lastInsert = (await _clickHouse.RowsAsync(_lastInsertSql, _stop.Token)).FirstOrDefault()?[0];
+            var lastInsert = await _inserts.BlocksAsync(_tableName, _stop.Token);
             var due = lastInsert != _lastInsert || Stopwatch.GetElapsedTime(_lastLookup) >= LookupAtLeastEvery;
             _lastInsert = lastInsert;
             return due;

@@ -11,11 +11,21 @@ namespace Events.Bench.Measure;
 /// </summary>
 internal sealed class TableInserts(ClickHouseHttp clickHouse, string database)
 {
-    public async Task<IReadOnlyDictionary<string, TableCounters>> SnapshotAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyDictionary<string, TableCounters>> SnapshotAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Highest block number of <paramref name="table"/>, or 0 when it has no parts: inserts raise it, merges do not.
+    /// </summary>
+    public async Task<long> BlocksAsync(string table, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(table, cancellationToken)).GetValueOrDefault(table)?.Blocks ?? 0;
+
+    private async Task<IReadOnlyDictionary<string, TableCounters>> ReadAsync(string? table, CancellationToken cancellationToken)
     {
+        var onlyTable = table is null ? "" : $"AND table = {ClickHouseHttp.Quote(table)} ";
         var rows = await clickHouse.RowsAsync(
             $"SELECT table, max(max_block_number), sum(rows) FROM system.parts WHERE database = {ClickHouseHttp.Quote(database)} " +
-            "AND active GROUP BY table", cancellationToken);
+            $"{onlyTable}AND active GROUP BY table", cancellationToken);
         return rows.ToDictionary(r => r[0], r => new TableCounters(Long(r[1]), Long(r[2])), StringComparer.Ordinal);
     }
 
