@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Events.Orleans: one entry point for running, testing and measuring the cluster locally.
-#   ./events.sh up [--silos N]   install what is missing, start services + cluster, wait until healthy
+#   ./events.sh up [--silos N] [--separate-api]
+#                                install what is missing, start services + cluster, wait until healthy; one silo
+#                                runs inside the Api's process unless --separate-api (--silos 2+: processes of their own)
 #   ./events.sh down             stop the cluster and the services this script started
 #   ./events.sh status           what runs where
 #   ./events.sh test             build and run every test (starts the services it needs)
@@ -70,11 +72,26 @@ wait_ready() {
   done
 }
 
+# start_silos_and_api N ENV...: N silo processes and the Api as a client of theirs (as in docker-compose.yml).
+start_silos_and_api() {
+  local silos="$1"; shift
+  local i
+  for i in $(seq 1 "$silos"); do
+    start_process "silo-$i" "$ROOT/Silo/bin/$CONFIGURATION/net10.0/Silo.dll" "$@" \
+      "Events__Cluster__SiloPort=$((SILO_PORT + i - 1))" "Events__Cluster__GatewayPort=$((GATEWAY_PORT + i - 1))" \
+      "Events__Metrics__Port=$((METRICS_PORT + i - 1))" \
+      "Events__Cluster__PrimarySiloPort=$SILO_PORT"
+  done
+  start_process api "$ROOT/Api/bin/$CONFIGURATION/net10.0/Api.dll" "$@" \
+    "Events__Cluster__GatewayPort=$GATEWAY_PORT" "Events__Api__GrpcPort=$GRPC_PORT" "Events__Api__HttpPort=$HTTP_PORT"
+}
+
 cmd_up() {
-  local silos=1
+  local silos=1 separate_api=0
   while [ $# -gt 0 ]; do
     case "$1" in
       --silos) silos="${2:?--silos needs a number}"; shift 2 ;;
+      --separate-api) separate_api=1; shift ;;
       *) die "unknown option for up: $1" ;;
     esac
   done
@@ -88,15 +105,17 @@ cmd_up() {
   [ "$silos" -gt 1 ] && provider=Redis
   local cluster=("Events__Cluster__Provider=$provider" "Events__Cluster__RedisConnectionString=127.0.0.1:${EVENTS_REDIS_PORT:-6379}"
     "Events__RabbitMq__Port=${EVENTS_RABBITMQ_PORT:-5672}" "Events__ClickHouse__Port=${EVENTS_CLICKHOUSE_HTTP_PORT:-8123}")
-  for i in $(seq 1 "$silos"); do
-    start_process "silo-$i" "$ROOT/Silo/bin/$CONFIGURATION/net10.0/Silo.dll" "${cluster[@]}" \
-      "Events__Cluster__SiloPort=$((SILO_PORT + i - 1))" "Events__Cluster__GatewayPort=$((GATEWAY_PORT + i - 1))" \
-      "Events__Metrics__Port=$((METRICS_PORT + i - 1))" \
-      "Events__Cluster__PrimarySiloPort=$SILO_PORT"
-  done
-  start_process api "$ROOT/Api/bin/$CONFIGURATION/net10.0/Api.dll" "${cluster[@]}" \
-    "Events__Cluster__GatewayPort=$GATEWAY_PORT" "Events__Api__GrpcPort=$GRPC_PORT" "Events__Api__HttpPort=$HTTP_PORT"
-  say "waiting for the cluster ($silos silo(s) + api)"
+  if [ "$silos" -eq 1 ] && [ "$separate_api" -eq 0 ]; then
+    # One machine, one silo: the Api runs it in its own process (Events:Api:HostSilo), a hop less per call.
+    start_process api "$ROOT/Api/bin/$CONFIGURATION/net10.0/Api.dll" "${cluster[@]}" "Events__Api__HostSilo=true" \
+      "Events__Cluster__SiloPort=$SILO_PORT" "Events__Cluster__GatewayPort=$GATEWAY_PORT" "Events__Metrics__Port=$METRICS_PORT" \
+      "Events__Cluster__PrimarySiloPort=$SILO_PORT" "Events__Api__GrpcPort=$GRPC_PORT" "Events__Api__HttpPort=$HTTP_PORT"
+    cp "$RUN_DIR/api.pid" "$RUN_DIR/silo-1.pid"   # status, bench and down find the silo in the Api's process
+    say "waiting for the cluster (the Api hosting the silo)"
+  else
+    start_silos_and_api "$silos" "${cluster[@]}"
+    say "waiting for the cluster ($silos silo(s) + api)"
+  fi
   wait_ready 120
   cat <<INFO
 Events.Orleans is up.
@@ -195,5 +214,5 @@ case "${1:-}" in
   send) shift; cli send "$@" ;;
   dlq) shift; cli dlq "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -3,7 +3,10 @@ using Events.Api.Dispatch;
 using Events.Api.Operations;
 using Events.Api.Security;
 using Events.Api.Webhooks;
+using Events.Silo.Hosting;
+using Events.Silo.Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using StackExchange.Redis;
@@ -12,7 +15,7 @@ namespace Events.Api.Hosting;
 
 public static class ApiHostingExtensions
 {
-    /// <summary>Kestrel's two ports, the Orleans client, gRPC, the webhooks and the dispatch pipeline.</summary>
+    /// <summary>Kestrel's two ports, the Orleans client (or the silo itself), gRPC, the webhooks and the dispatch pipeline.</summary>
     public static WebApplicationBuilder AddEventsApi(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
@@ -41,6 +44,56 @@ public static class ApiHostingExtensions
             });
         });
 
+        if (api.HostSilo)
+        {
+            HostSilo(builder);
+        }
+        else
+        {
+            UseCluster(builder, cluster);
+        }
+
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<EventGrouper>();
+        builder.Services.AddSingleton<EventWorkers>();
+        builder.Services.AddSingleton<DispatchAdmission>();
+        builder.Services.AddSingleton<GroupPublisher>();
+        builder.Services.AddOptions<DispatchOptions>()
+            .Bind(configuration.GetSection(DispatchOptions.Section))
+            .Validate(o => o.PublishTimeout > TimeSpan.Zero, "Events:Dispatch:PublishTimeout must be positive.")
+            .Validate<IOptions<LimitsOptions>>((o, limits) => o.MaxEventsInFlight >= limits.Value.MaxEventsPerBatch,
+                "Events:Dispatch:MaxEventsInFlight must be at least Events:Limits:MaxEventsPerBatch, or a full batch could never be admitted.")
+            .ValidateOnStart();
+        builder.Services.AddWebhooks(configuration);
+        builder.AddEventsOperations();
+        builder.AddEventsSecurity();
+        return builder;
+    }
+
+    /// <summary>
+    /// The silo in this process (<see cref="ApiOptions.HostSilo"/>): grain calls to the stateless workers stay in
+    /// memory, with no serialization, socket or second runtime between the front door and the publish (BENCHMARKS.md,
+    /// "The Api and the silo in one process"). The silo's settings file is read after the Api's, so for the sections
+    /// both have (the cluster, the services' addresses) the silo's values apply; environment variables still win.
+    /// </summary>
+    private static void HostSilo(WebApplicationBuilder builder)
+    {
+        var sources = builder.Configuration.Sources;
+        var apiFiles = sources.OfType<JsonConfigurationSource>().LastOrDefault(s => s.Path?.StartsWith("appsettings", StringComparison.Ordinal) == true);
+        var silo = new JsonConfigurationSource { Path = Path.Combine(AppContext.BaseDirectory, SiloSettingsFile), Optional = false };
+        silo.ResolveFileProvider();
+        sources.Insert(apiFiles is null ? 0 : sources.IndexOf(apiFiles) + 1, silo);
+        builder.AddEventsMetrics();
+        builder.AddEventsSilo();
+    }
+
+    /// <summary>The silo's <c>appsettings.json</c>, copied next to the Api's under this name (Api.csproj).</summary>
+    public const string SiloSettingsFile = "silo.appsettings.json";
+
+    /// <summary>The Orleans client of a front end in a process of its own: it reaches the silos through their gateways.</summary>
+    private static void UseCluster(WebApplicationBuilder builder, ClientClusterOptions cluster)
+    {
         builder.UseOrleansClient(client =>
         {
             if (cluster.Provider == "Redis")
@@ -59,23 +112,6 @@ public static class ApiHostingExtensions
             client.UseConnectionRetryFilter<RetryUntilStopped>();
             client.AddEventsDashboard();
         });
-
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<EventGrouper>();
-        builder.Services.AddSingleton<EventWorkers>();
-        builder.Services.AddSingleton<DispatchAdmission>();
-        builder.Services.AddSingleton<GroupPublisher>();
-        builder.Services.AddOptions<DispatchOptions>()
-            .Bind(configuration.GetSection(DispatchOptions.Section))
-            .Validate(o => o.PublishTimeout > TimeSpan.Zero, "Events:Dispatch:PublishTimeout must be positive.")
-            .Validate<IOptions<LimitsOptions>>((o, limits) => o.MaxEventsInFlight >= limits.Value.MaxEventsPerBatch,
-                "Events:Dispatch:MaxEventsInFlight must be at least Events:Limits:MaxEventsPerBatch, or a full batch could never be admitted.")
-            .ValidateOnStart();
-        builder.Services.AddWebhooks(configuration);
-        builder.AddEventsOperations();
-        builder.AddEventsSecurity();
-        return builder;
     }
 
     private static void UseTls(ListenOptions listen, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)

@@ -14,6 +14,13 @@ public sealed class ApiOptions
     /// <summary>Webhooks, health, metrics and the dashboard. Default 8019.</summary>
     public int HttpPort { get; set; } = 8019;
 
+    /// <summary>
+    /// Run the silo in this process instead of reaching the cluster as a client (default false). One process per machine
+    /// then does both: on a small machine that saves the CPU of a hop between processes (BENCHMARKS.md). The silo reads
+    /// its settings (<c>silo.appsettings.json</c>, a copy of the silo's file) and its environment variables as usual.
+    /// </summary>
+    public bool HostSilo { get; set; }
+
     /// <summary>TLS on both ports (<c>Events:Api:Tls</c>); off by default.</summary>
     public ApiTlsOptions Tls { get; set; } = new();
 

@@ -13,11 +13,12 @@ internal static class ProcessFinder
         var found = new SortedDictionary<string, int>(StringComparer.Ordinal) { ["bench"] = Environment.ProcessId };
         var pidFiles = ReadPidFiles(options.RunDir);
         var api = options.ApiPid ?? pidFiles.GetValueOrDefault("api") ?? ListeningOn(options.Grpc.Port);
-        if (api is { } a) found["api"] = a;
         var silos = options.SiloPids.Count > 0 ? options.SiloPids
             : pidFiles.Where(p => p.Key.StartsWith("silo", StringComparison.Ordinal)).Select(p => p.Value!.Value).ToList() is { Count: > 0 } files ? files
             : SilosOf(options.Database, options.ClickHouse.Port);
         for (var i = 0; i < silos.Count; i++) found[silos.Count == 1 ? "silo" : $"silo-{i + 1}"] = silos[i];
+        // An Api hosting the silo (Events:Api:HostSilo) is one process: counted once, as the silo.
+        if (api is { } a && !silos.Contains(a)) found["api"] = a;
         if (ListeningOn(options.RabbitMq.Port) is { } rabbit) found["rabbitmq"] = rabbit;
         if (ListeningOn(options.ClickHouse.Port) is { } clickHouse) found["clickhouse"] = clickHouse;
         return found.Where(p => Directory.Exists($"/proc/{p.Value}")).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);

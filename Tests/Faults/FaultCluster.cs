@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace Events.Tests.Faults;
 
 /// <summary>
-/// Real processes for a fault test: silos clustered through Redis and the Api, on free ports, isolated by their own
+/// Real processes for a fault test: silos clustered through Redis and the Api (which may host a silo itself), on free ports, isolated by their own
 /// cluster id, ClickHouse database, PostgreSQL schema, queue prefix and broker input names. Silos and the Api can be
 /// killed, stopped and started again on the same ports. Disposing kills every process and removes what the test left
 /// in ClickHouse, PostgreSQL, RabbitMQ and Redis.
@@ -19,12 +19,14 @@ internal sealed class FaultCluster : IAsyncDisposable
     private readonly List<ProcessHost> _exited = [];
     private readonly string _logDirectory;
     private readonly IReadOnlyDictionary<string, string> _siloSettings;
+    private readonly (int SiloPort, int GatewayPort)? _apiSiloPorts;
     private ProcessHost? _api;
 
-    private FaultCluster(int silos, string logDirectory, IReadOnlyDictionary<string, string> siloSettings)
+    private FaultCluster(int silos, string logDirectory, IReadOnlyDictionary<string, string> siloSettings, bool apiHostsSilo)
     {
         _logDirectory = logDirectory;
         _siloSettings = siloSettings;
+        _apiSiloPorts = apiHostsSilo ? (LocalServices.FreeTcpPort(), LocalServices.FreeTcpPort()) : null;
         _siloPorts = Enumerable.Range(0, silos).Select(_ => (LocalServices.FreeTcpPort(), LocalServices.FreeTcpPort())).ToArray();
         _silos = new ProcessHost?[silos];
     }
@@ -53,8 +55,9 @@ internal sealed class FaultCluster : IAsyncDisposable
     /// <param name="logDirectory">Emptied, then receives one log file per process (restarts append to it).</param>
     /// <param name="siloSettings">Extra environment for every silo, e.g. <c>Events__RabbitMq__CacheSize</c>.</param>
     /// <param name="startSilos">How many of the silos to start now (default all); the others join later with <see cref="StartSiloAsync"/>.</param>
+    /// <param name="apiHostsSilo">The Api runs a silo in its own process too (<c>Events:Api:HostSilo</c>), as <c>./events.sh up</c> does.</param>
     public static async Task<FaultCluster> StartAsync(int silos, string logDirectory, IReadOnlyDictionary<string, string>? siloSettings = null,
-        int? startSilos = null)
+        int? startSilos = null, bool apiHostsSilo = false)
     {
         await LocalServices.RequireAsync("RabbitMQ", LocalServices.RabbitMqPort);
         await LocalServices.RequireAsync("ClickHouse", LocalServices.ClickHousePort);
@@ -62,7 +65,7 @@ internal sealed class FaultCluster : IAsyncDisposable
         await PostgresQuery.RequireAsync();
         if (Directory.Exists(logDirectory)) Directory.Delete(logDirectory, recursive: true);
         Directory.CreateDirectory(logDirectory);
-        var cluster = new FaultCluster(silos, logDirectory, siloSettings ?? new Dictionary<string, string>());
+        var cluster = new FaultCluster(silos, logDirectory, siloSettings ?? new Dictionary<string, string>(), apiHostsSilo);
         try
         {
             // All at once: each process takes seconds to start on a small machine, and the Api waits for the cluster.
@@ -104,7 +107,14 @@ internal sealed class FaultCluster : IAsyncDisposable
     private ProcessHost LaunchSilo(int index)
     {
         if (_silos[index] is not null) throw new InvalidOperationException($"silo {index} is running");
-        var (siloPort, gatewayPort) = _siloPorts[index];
+        var silo = ProcessHost.Start($"silo-{index}", "Silo", SiloEnvironment(_siloPorts[index]), LogFile($"silo-{index}"));
+        _silos[index] = silo;
+        return silo;
+    }
+
+    private Dictionary<string, string> SiloEnvironment((int SiloPort, int GatewayPort) ports)
+    {
+        var (siloPort, gatewayPort) = ports;
         var environment = new Dictionary<string, string>(ClusterEnvironment())
         {
             ["Events__Cluster__SiloPort"] = siloPort.ToString(),
@@ -123,9 +133,7 @@ internal sealed class FaultCluster : IAsyncDisposable
         };
         foreach (var (key, value) in Inputs.Environment()) environment[key] = value;
         foreach (var (key, value) in _siloSettings) environment[key] = value;
-        var silo = ProcessHost.Start($"silo-{index}", "Silo", environment, LogFile($"silo-{index}"));
-        _silos[index] = silo;
-        return silo;
+        return environment;
     }
 
     // The host reports started only after the silo has joined the cluster's membership.
@@ -149,15 +157,18 @@ internal sealed class FaultCluster : IAsyncDisposable
     private ProcessHost LaunchApi()
     {
         if (_api is not null) throw new InvalidOperationException("the Api is running");
-        _api = ProcessHost.Start("api", "Api", new Dictionary<string, string>(ClusterEnvironment())
-        {
-            ["Events__Api__GrpcPort"] = GrpcPort.ToString(),
-            ["Events__Api__HttpPort"] = HttpPort.ToString(),
-            // What /readyz probes: the same services the silos use.
-            ["Events__RabbitMq__Port"] = LocalServices.RabbitMqPort.ToString(),
-            ["Events__ClickHouse__Port"] = LocalServices.ClickHousePort.ToString(),
-            ["Events__Postgres__ConnectionString"] = PostgresQuery.ConnectionString,
-        }, LogFile("api"));
+        var environment = _apiSiloPorts is { } ports
+            ? new Dictionary<string, string>(SiloEnvironment(ports)) { ["Events__Api__HostSilo"] = "true" }
+            : new Dictionary<string, string>(ClusterEnvironment())
+            {
+                // What /readyz probes: the same services the silos use.
+                ["Events__RabbitMq__Port"] = LocalServices.RabbitMqPort.ToString(),
+                ["Events__ClickHouse__Port"] = LocalServices.ClickHousePort.ToString(),
+                ["Events__Postgres__ConnectionString"] = PostgresQuery.ConnectionString,
+            };
+        environment["Events__Api__GrpcPort"] = GrpcPort.ToString();
+        environment["Events__Api__HttpPort"] = HttpPort.ToString();
+        _api = ProcessHost.Start("api", "Api", environment, LogFile("api"));
         return _api;
     }
 

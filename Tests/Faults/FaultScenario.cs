@@ -27,12 +27,13 @@ internal sealed class FaultScenario : IAsyncDisposable
 
     /// <summary>Starts the cluster and the load; returns once events are being acknowledged.</summary>
     /// <param name="startSilos">How many of the <paramref name="silos"/> run from the start (default all).</param>
+    /// <param name="apiHostsSilo">The Api runs a silo in its own process too (<c>Events:Api:HostSilo</c>).</param>
     public static async Task<FaultScenario> StartAsync(string name, int silos, LoadOptions? options = null,
-        IReadOnlyDictionary<string, string>? siloSettings = null, int? startSilos = null)
+        IReadOnlyDictionary<string, string>? siloSettings = null, int? startSilos = null, bool apiHostsSilo = false)
     {
         var logs = Path.Combine(ServiceScript.DataDirectory, "logs", "faults", name.Replace(' ', '-'));
-        var cluster = await FaultCluster.StartAsync(silos, logs, siloSettings, startSilos);
-        Log($"cluster {cluster.ClusterId} up: {startSilos ?? silos} of {silos} silos and the Api; their logs are in {logs}");
+        var cluster = await FaultCluster.StartAsync(silos, logs, siloSettings, startSilos, apiHostsSilo);
+        Log($"cluster {cluster.ClusterId} up: {startSilos ?? silos} of {silos} silos and the Api{(apiHostsSilo ? " hosting a silo" : "")}; their logs are in {logs}");
         var load = new LoadGenerator(cluster.GrpcAddress, options ?? new LoadOptions());
         var scenario = new FaultScenario(name, cluster, load);
         try
