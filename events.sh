@@ -45,6 +45,11 @@ start_process() {
 
 is_running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
 
+# in_api_process NAME: the silo NAME runs inside the Api's process (same pid), so its log is the Api's.
+in_api_process() {
+  [[ "$1" == silo-* ]] && [ -f "$RUN_DIR/$1.pid" ] && [ -f "$RUN_DIR/api.pid" ] && [ "$(cat "$RUN_DIR/$1.pid")" = "$(cat "$RUN_DIR/api.pid")" ]
+}
+
 # stop_process NAME: SIGTERM lets a silo flush its sinks and leave the cluster; SIGKILL after 30 s.
 stop_process() {
   local name="$1" pid
@@ -111,6 +116,7 @@ cmd_up() {
       "Events__Cluster__SiloPort=$SILO_PORT" "Events__Cluster__GatewayPort=$GATEWAY_PORT" "Events__Metrics__Port=$METRICS_PORT" \
       "Events__Cluster__PrimarySiloPort=$SILO_PORT" "Events__Api__GrpcPort=$GRPC_PORT" "Events__Api__HttpPort=$HTTP_PORT"
     cp "$RUN_DIR/api.pid" "$RUN_DIR/silo-1.pid"   # status, bench and down find the silo in the Api's process
+    rm -f "$LOG_DIR"/silo-*.log                   # a separate silo's log of an earlier start would mislead
     say "waiting for the cluster (the Api hosting the silo)"
   else
     start_silos_and_api "$silos" "${cluster[@]}"
@@ -141,7 +147,9 @@ cmd_status() {
   for pidfile in "$RUN_DIR"/*.pid; do
     [ -e "$pidfile" ] || continue
     local name; name="$(basename "$pidfile" .pid)"
-    if is_running "$name"; then echo "$name: running (pid $(cat "$pidfile"))"; else echo "$name: not running"; fi
+    if ! is_running "$name"; then echo "$name: not running"
+    elif in_api_process "$name"; then echo "$name: running in the Api's process (pid $(cat "$pidfile"))"
+    else echo "$name: running (pid $(cat "$pidfile"))"; fi
   done
   if curl -fsS "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null 2>&1; then echo "cluster: ready"; else echo "cluster: not ready"; fi
 }
@@ -169,6 +177,7 @@ cmd_test() {
 
 cmd_logs() {
   local name="${1:-}"
+  in_api_process "$name" && name=api
   if [ -n "$name" ]; then tail -n 100 -F "$LOG_DIR/$name.log"; else tail -n 20 -F "$LOG_DIR"/*.log; fi
 }
 
