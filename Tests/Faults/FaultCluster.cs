@@ -4,10 +4,10 @@ using StackExchange.Redis;
 namespace Events.Tests.Faults;
 
 /// <summary>
-/// Real processes for a fault test: silos clustered through Redis and the Api (which may host a silo itself), on free ports, isolated by their own
-/// cluster id, ClickHouse database, PostgreSQL schema, queue prefix and broker input names. Silos and the Api can be
-/// killed, stopped and started again on the same ports. Disposing kills every process and removes what the test left
-/// in ClickHouse, PostgreSQL, RabbitMQ and Redis.
+/// Real processes for a fault test: silos clustered through Redis and the Api (which may host a silo itself), on free
+/// ports, isolated by their own cluster id, ClickHouse database, PostgreSQL schema, queue prefix and broker input names.
+/// Silos and the Api can be killed, stopped and started again on the same ports. Disposing kills every process and
+/// removes what the test left in ClickHouse, PostgreSQL, RabbitMQ and Redis.
 /// </summary>
 internal sealed class FaultCluster : IAsyncDisposable
 {
