@@ -77,18 +77,10 @@ wait_ready() {
   done
 }
 
-# start_silos_and_api N ENV...: N silo processes and the Api as a client of theirs (as in docker-compose.yml).
-start_silos_and_api() {
-  local silos="$1"; shift
-  local i
-  for i in $(seq 1 "$silos"); do
-    start_process "silo-$i" "$ROOT/Silo/bin/$CONFIGURATION/net10.0/Silo.dll" "$@" \
-      "Events__Cluster__SiloPort=$((SILO_PORT + i - 1))" "Events__Cluster__GatewayPort=$((GATEWAY_PORT + i - 1))" \
-      "Events__Metrics__Port=$((METRICS_PORT + i - 1))" \
-      "Events__Cluster__PrimarySiloPort=$SILO_PORT"
-  done
-  start_process api "$ROOT/Api/bin/$CONFIGURATION/net10.0/Api.dll" "$@" \
-    "Events__Cluster__GatewayPort=$GATEWAY_PORT" "Events__Api__GrpcPort=$GRPC_PORT" "Events__Api__HttpPort=$HTTP_PORT"
+# silo_env I: sets SILO_ENV to silo I's ports (each base port + I - 1) and the primary silo's.
+silo_env() {
+  SILO_ENV=("Events__Cluster__SiloPort=$((SILO_PORT + $1 - 1))" "Events__Cluster__GatewayPort=$((GATEWAY_PORT + $1 - 1))"
+    "Events__Metrics__Port=$((METRICS_PORT + $1 - 1))" "Events__Cluster__PrimarySiloPort=$SILO_PORT")
 }
 
 cmd_up() {
@@ -110,16 +102,24 @@ cmd_up() {
   [ "$silos" -gt 1 ] && provider=Redis
   local cluster=("Events__Cluster__Provider=$provider" "Events__Cluster__RedisConnectionString=127.0.0.1:${EVENTS_REDIS_PORT:-6379}"
     "Events__RabbitMq__Port=${EVENTS_RABBITMQ_PORT:-5672}" "Events__ClickHouse__Port=${EVENTS_CLICKHOUSE_HTTP_PORT:-8123}")
+  local api_ports=("Events__Api__GrpcPort=$GRPC_PORT" "Events__Api__HttpPort=$HTTP_PORT") i
   if [ "$silos" -eq 1 ] && [ "$separate_api" -eq 0 ]; then
     # One machine, one silo: the Api runs it in its own process (Events:Api:HostSilo), a hop less per call.
-    start_process api "$ROOT/Api/bin/$CONFIGURATION/net10.0/Api.dll" "${cluster[@]}" "Events__Api__HostSilo=true" \
-      "Events__Cluster__SiloPort=$SILO_PORT" "Events__Cluster__GatewayPort=$GATEWAY_PORT" "Events__Metrics__Port=$METRICS_PORT" \
-      "Events__Cluster__PrimarySiloPort=$SILO_PORT" "Events__Api__GrpcPort=$GRPC_PORT" "Events__Api__HttpPort=$HTTP_PORT"
+    if is_running silo-1 && ! in_api_process silo-1; then die "a silo runs in a process of its own: ./events.sh down first, or up --separate-api"; fi
+    silo_env 1
+    start_process api "$ROOT/Api/bin/$CONFIGURATION/net10.0/Api.dll" "${cluster[@]}" "${SILO_ENV[@]}" "${api_ports[@]}" \
+      "Events__Api__HostSilo=true"
     cp "$RUN_DIR/api.pid" "$RUN_DIR/silo-1.pid"   # status, bench and down find the silo in the Api's process
     rm -f "$LOG_DIR"/silo-*.log                   # a separate silo's log of an earlier start would mislead
     say "waiting for the cluster (the Api hosting the silo)"
   else
-    start_silos_and_api "$silos" "${cluster[@]}"
+    # Silos and the Api as a client of theirs, as in docker-compose.yml.
+    for i in $(seq 1 "$silos"); do
+      silo_env "$i"
+      start_process "silo-$i" "$ROOT/Silo/bin/$CONFIGURATION/net10.0/Silo.dll" "${cluster[@]}" "${SILO_ENV[@]}"
+    done
+    start_process api "$ROOT/Api/bin/$CONFIGURATION/net10.0/Api.dll" "${cluster[@]}" "Events__Cluster__GatewayPort=$GATEWAY_PORT" \
+      "${api_ports[@]}"
     say "waiting for the cluster ($silos silo(s) + api)"
   fi
   wait_ready 120

@@ -15,6 +15,9 @@ namespace Events.Api.Hosting;
 
 public static class ApiHostingExtensions
 {
+    /// <summary>The silo's <c>appsettings.json</c>, copied next to the Api's under this name (Api.csproj).</summary>
+    public const string SiloSettingsFile = "silo.appsettings.json";
+
     /// <summary>Kestrel's two ports, the Orleans client (or the silo itself), gRPC, the webhooks and the dispatch pipeline.</summary>
     public static WebApplicationBuilder AddEventsApi(this WebApplicationBuilder builder)
     {
@@ -87,9 +90,6 @@ public static class ApiHostingExtensions
         builder.AddEventsMetrics();
         builder.AddEventsSilo();
     }
-
-    /// <summary>The silo's <c>appsettings.json</c>, copied next to the Api's under this name (Api.csproj).</summary>
-    public const string SiloSettingsFile = "silo.appsettings.json";
 
     /// <summary>The Orleans client of a front end in a process of its own: it reaches the silos through their gateways.</summary>
     private static void UseCluster(WebApplicationBuilder builder, ClientClusterOptions cluster)
