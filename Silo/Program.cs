@@ -1,7 +1,5 @@
 using Events.Silo.Hosting;
-using Events.Silo.Metrics;
 
 var builder = Host.CreateApplicationBuilder(args);
-builder.AddEventsMetrics();
 builder.AddEventsSilo();
 await builder.Build().RunAsync();

@@ -4,7 +4,6 @@ using Events.Api.Operations;
 using Events.Api.Security;
 using Events.Api.Webhooks;
 using Events.Silo.Hosting;
-using Events.Silo.Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Options;
@@ -87,7 +86,6 @@ public static class ApiHostingExtensions
         var silo = new JsonConfigurationSource { Path = Path.Combine(AppContext.BaseDirectory, SiloSettingsFile), Optional = false };
         silo.ResolveFileProvider();
         sources.Insert(apiFiles is null ? 0 : sources.IndexOf(apiFiles) + 1, silo);
-        builder.AddEventsMetrics();
         builder.AddEventsSilo();
     }
 

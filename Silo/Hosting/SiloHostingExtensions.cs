@@ -5,6 +5,7 @@ using Events.Grains.Sinks;
 using Events.Silo.BrokerInputs;
 using Events.Silo.ClickHouse;
 using Events.Silo.HttpApi;
+using Events.Silo.Metrics;
 using Events.Silo.Postgres;
 using Events.Silo.Sinks;
 using Events.Streaming.RabbitMQ;
@@ -17,9 +18,13 @@ namespace Events.Silo.Hosting;
 
 public static class SiloHostingExtensions
 {
-    /// <summary>The whole silo: cluster membership, the RabbitMQ streams, the grains' services and the ClickHouse sinks.</summary>
+    /// <summary>
+    /// The whole silo: its <c>/metrics</c>, cluster membership, the RabbitMQ streams, the grains' services and the
+    /// ClickHouse sinks. The silo's own process and an Api hosting it (<c>Events:Api:HostSilo</c>) both call only this.
+    /// </summary>
     public static IHostApplicationBuilder AddEventsSilo(this IHostApplicationBuilder builder)
     {
+        builder.AddEventsMetrics();
         var configuration = builder.Configuration;
         var cluster = configuration.GetSection(SiloClusterOptions.Section).Get<SiloClusterOptions>() ?? new();
         var problems = cluster.Problems().ToList();
