@@ -23,7 +23,7 @@ internal sealed class HostileWebhookCases(HttpClient http, Random rng)
         5 => Send("wrong token", 401, Encoding.UTF8.GetBytes(ValidJson()), "application/json", "wrong-" + Convert.ToHexString(RandomBytes(16))),
         6 => Send("body over the limit", 413, Encoding.UTF8.GetBytes(ValidJson(SecurityFixture.WebhookMaxBodyBytes + 1 + rng.Next(10_000))), "application/json",
             SecurityFixture.BranchToken, chunked: rng.Next(2) == 0),
-        7 => Signed("stale or future signature", 401, SignedJson(), (rng.Next(2) == 0 ? -1 : 1) * (301 + rng.Next(100_000)), forge: false),
+        7 => Signed("stale or future signature", 401, SignedJson(), (rng.Next(2) == 0 ? -1 : 1) * (305 + rng.Next(100_000)), forge: false),
         8 => Signed("forged signature", 401, SignedJson(), 0, forge: true),
         _ => Replayed(SignedJson()),
     };
