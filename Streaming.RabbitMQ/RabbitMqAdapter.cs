@@ -33,9 +33,11 @@ internal sealed class RabbitMqAdapter(
             throw new ArgumentException("RabbitMQ streams are not rewindable: publish without a sequence token.", nameof(token));
         }
         var container = new RabbitMqBatchContainer(streamId, events.Cast<object>().ToList(), requestContext);
-        var body = serializer.SerializeToArray(container);
         var queue = options.QueueName((int)queueMapper.GetQueueForStream(streamId).GetNumericId());
-        await client.Publisher.PublishAsync(queue, body, CancellationToken.None);
+        // The client copies the body into its frames before the publish completes, so the buffer goes back after it.
+        using var body = new PooledBody();
+        serializer.Serialize(container, body);
+        await client.Publisher.PublishAsync(queue, body.Written, CancellationToken.None);
     }
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId)

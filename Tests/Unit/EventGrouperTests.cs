@@ -112,6 +112,25 @@ public sealed class EventGrouperTests
     }
 
     [Fact]
+    public void Group_EachEventsParams_AreItsOwn_AfterALargeOneToo()
+    {
+        // The params are written through one buffer per thread: each event must start from an empty one.
+        var field = AddToCartEvent.Descriptor.Fields.InDeclarationOrder().First(f => f.FieldType == Google.Protobuf.Reflection.FieldType.String);
+        var values = new[] { "first", new string('x', 100_000), "third" };
+        var events = values.Select((value, i) =>
+        {
+            var evt = AddToCart($"e{i}", 1);
+            evt.AddToCartEvent = new AddToCartEvent();
+            field.Accessor.SetValue(evt.AddToCartEvent, value);
+            return evt;
+        });
+
+        var ingested = _grouper.Group(Batch(Header("d1"), [.. events]), "grpc").Groups.Single().Events;
+
+        Assert.Equal(values, ingested.Select(e => JsonDocument.Parse(e.ParamsJson).RootElement.GetProperty(field.JsonName).GetString()));
+    }
+
+    [Fact]
     public void Group_EventWithoutType_IsKeptAsUnknownEvent()
     {
         var batch = Batch(Header("d1"), new Event { Id = "x", Timestamp = "1" });
