@@ -52,11 +52,10 @@ internal static class AsyncInsertReference
                 }
             })));
             var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            var stored = await table.RowsAsync();
-            return ReferenceResult.RowsStored(Name, what, seconds, stored, latency, new Dictionary<string, object?>
+            return ReferenceResult.RowsWritten(Name, what, seconds, written, latency, new Dictionary<string, object?>
             {
                 ["inserts"] = latency.TotalCount,
-                ["rows_acknowledged"] = written,
+                ["rows_left_after_merges"] = await table.RowsAsync(),
                 ["last_error"] = lastError,
                 ["columns_defaulted"] = rows.Defaulted,
             }) with { Failures = failures };

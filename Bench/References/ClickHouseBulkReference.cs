@@ -51,12 +51,11 @@ internal static class ClickHouseBulkReference
                 latency.RecordValue(Math.Max(1, (long)Stopwatch.GetElapsedTime(before).TotalMicroseconds));
             }
             var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            var stored = await table.RowsAsync();
-            return ReferenceResult.RowsStored(Name, what, seconds, stored, latency, new Dictionary<string, object?>
+            return ReferenceResult.RowsWritten(Name, what, seconds, written, latency, new Dictionary<string, object?>
             {
                 ["inserts"] = latency.TotalCount,
                 ["rows_per_insert"] = pool.Count,
-                ["rows_reported_written"] = written,
+                ["rows_left_after_merges"] = await table.RowsAsync(),
                 ["columns_defaulted"] = rows.Defaulted,
             });
         }

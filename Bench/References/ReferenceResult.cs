@@ -16,14 +16,18 @@ internal sealed record ReferenceResult(string Name, string What)
     public IReadOnlyDictionary<string, object?> Details { get; init; } = new Dictionary<string, object?>();
     public string? Error { get; init; }
 
-    /// <summary>A ClickHouse reference: the rows its scratch table holds, per second of the run, one row per event.</summary>
-    public static ReferenceResult RowsStored(string name, string what, double seconds, long stored,
+    /// <summary>
+    /// A ClickHouse reference: the rows ClickHouse confirmed writing, per second of the run, one row per event. Not the
+    /// rows its scratch table holds afterwards: a reference sends the same rows again and again, and the table's engine
+    /// collapses copies of an event id as it merges, so that count fell 4-15 times short (BENCHMARKS.md).
+    /// </summary>
+    public static ReferenceResult RowsWritten(string name, string what, double seconds, long written,
         HdrHistogram.HistogramBase latencyMicros, IReadOnlyDictionary<string, object?> details) => new(name, what)
     {
         Seconds = Math.Round(seconds, 2),
-        Units = stored,
-        UnitsPerSec = Math.Round(stored / seconds, 0),
-        EventsPerSec = Math.Round(stored / seconds, 0),
+        Units = written,
+        UnitsPerSec = Math.Round(written / seconds, 0),
+        EventsPerSec = Math.Round(written / seconds, 0),
         CallLatencyMs = Measure.Percentiles.FromMicros(latencyMicros),
         Details = details,
     };
