@@ -28,15 +28,16 @@ public sealed class RabbitMqStreamOptions
     /// Unacknowledged messages the broker hands one queue's consumer. Should be at least <see cref="CacheSize"/>
     /// so the cache can fill. The receiver asks for fewer when fewer fit <see cref="MaxUnackedBytesPerQueue"/>.
     /// </summary>
-    public ushort PrefetchCount { get; set; } = 128;
+    public ushort PrefetchCount { get; set; } = 512;
 
     /// <summary>
     /// Messages held per queue in the silo's stream cache. A message stays cached until its sink stored it, so the
-    /// cache must hold every message arriving during a flush. At peak a message holds ~400 events, and while
-    /// ClickHouse was down 512 per queue let a silo grow past 2 GB; 128 kept it near 1.1 GB and stored as much
-    /// (BENCHMARKS.md, "Silo memory while ClickHouse is down"). <see cref="MaxUnackedBytesPerQueue"/> bounds it in bytes.
+    /// cache must hold every message arriving during a flush and its insert. Below peak messages are small (~60
+    /// events): 128 per queue then capped a silo near 2,000 messages a second, and a steady 66,000 events/s fell
+    /// 15-24 s behind; 512 kept up (BENCHMARKS.md, "Small messages at half rate"). Memory is bounded by
+    /// <see cref="MaxUnackedBytesPerQueue"/>: at peak a message is ~130 KB and the byte budget binds first.
     /// </summary>
-    public int CacheSize { get; set; } = 128;
+    public int CacheSize { get; set; } = 512;
 
     /// <summary>
     /// Bytes of messages one queue's receiver holds at most, received and not yet settled (each waits until its sink
