@@ -1,20 +1,18 @@
-using System.Buffers;
 using System.Text;
+using CommunityToolkit.HighPerformance.Buffers;
 
 namespace Events.Silo.ClickHouse;
 
 /// <summary>Encodes values into a pooled, growing buffer; <see cref="ToArray"/> hands the bytes over.</summary>
 internal sealed class RowBinaryWriter : IDisposable
 {
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-    private int _used;
+    private readonly ArrayPoolBufferWriter<byte> _buffer = new(64 * 1024);
 
     /// <summary>Room for a fixed-size value: the next <paramref name="size"/> bytes.</summary>
     public Span<byte> Fixed(int size)
     {
-        Reserve(size);
-        var span = _buffer.AsSpan(_used, size);
-        _used += size;
+        var span = _buffer.GetSpan(size)[..size];
+        _buffer.Advance(size);
         return span;
     }
 
@@ -22,32 +20,21 @@ internal sealed class RowBinaryWriter : IDisposable
     public void String(string value)
     {
         var length = Encoding.UTF8.GetByteCount(value);
-        Reserve(10 + length);
+        var span = _buffer.GetSpan(10 + length);
+        var used = 0;
         var remaining = (ulong)length;
         do
         {
             var next = (byte)(remaining & 0x7F);
             remaining >>= 7;
-            _buffer[_used++] = remaining == 0 ? next : (byte)(next | 0x80);
+            span[used++] = remaining == 0 ? next : (byte)(next | 0x80);
         }
         while (remaining != 0);
-        _used += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_used));
+        used += Encoding.UTF8.GetBytes(value, span[used..]);
+        _buffer.Advance(used);
     }
 
-    public byte[] ToArray() => _buffer.AsSpan(0, _used).ToArray();
+    public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
 
-    public void Dispose()
-    {
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = [];
-    }
-
-    private void Reserve(int size)
-    {
-        if (_used + size <= _buffer.Length) return;
-        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _used + size));
-        _buffer.AsSpan(0, _used).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = larger;
-    }
+    public void Dispose() => _buffer.Dispose();
 }

@@ -65,7 +65,7 @@ public sealed class BenchSmokeTests(PipelineFixture pipeline) : IClassFixture<Pi
             Assert.Equal(bulkDetails.GetProperty("inserts").GetInt64() * bulkDetails.GetProperty("rows_per_insert").GetInt64(), bulk.GetProperty("units").GetInt64());
             var asyncInsert = root.GetProperty("references").GetProperty("async_insert");
             var asyncDetails = asyncInsert.GetProperty("details");
-            Assert.Equal(asyncDetails.GetProperty("inserts").GetInt64() * 100, asyncInsert.GetProperty("units").GetInt64());
+            Assert.Equal(asyncDetails.GetProperty("inserts").GetInt64() * 100, asyncInsert.GetProperty("units").GetInt64()); // --async-batch 100
             Assert.True(asyncDetails.GetProperty("rows_left_after_merges").GetInt64() <= asyncInsert.GetProperty("units").GetInt64(), $"{asyncInsert}");
             // The run deleted its rows at the end (--remove-rows on by default): none of its devices is left in event.
             var removed = root.GetProperty("rows_removed");
