@@ -3,8 +3,10 @@ namespace Events.Grains;
 /// <summary>
 /// One validated event, independent of the wire format it arrived in.
 /// <see cref="Id"/> is the client's event id: sinks deduplicate on it.
+/// Not reference-tracked: an event appears once in a message, and tracking thousands of them made the serializer grow
+/// tables big enough for the large object heap, whose allocations start gen-2 collections (BENCHMARKS.md).
 /// </summary>
-[GenerateSerializer, Immutable, Alias("events.IngestedEvent")]
+[GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("events.IngestedEvent")]
 public sealed record IngestedEvent
 {
     [Id(0)] public required string Id { get; init; }

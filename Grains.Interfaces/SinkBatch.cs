@@ -24,6 +24,10 @@ public sealed record SinkBatch
 
     [Id(4)] public DateTime EncodedReceivedAtUtc { get; init; }
 
+    /// <summary>How <see cref="EncodedGroups"/> is written: 0 by the Orleans serializer (messages from before it had
+    /// this field), 1 in <c>EventGroupsFormat</c>.</summary>
+    [Id(5)] public byte EncodedFormat { get; init; }
+
     public int EventCount => Groups?.Sum(g => g.Events.Count) ?? EncodedEventCount;
 
     /// <summary>When the front end received the oldest of these events (UTC).</summary>

@@ -107,7 +107,7 @@ internal sealed partial class RabbitMqConsumer(
     private Task OnReceivedAsync(object sender, BasicDeliverEventArgs message)
     {
         // The body's memory belongs to the client only during this callback: copy it.
-        arrived.Enqueue(new RabbitMqDelivery(generation, message.DeliveryTag, message.Body.ToArray(), message.Redelivered,
+        arrived.Enqueue(new RabbitMqDelivery(generation, message.DeliveryTag, message.Body.Span, message.Redelivered,
             message.Exchange, message.RoutingKey, message.BasicProperties));
         var size = message.Body.Length;
         // The client runs a channel's callbacks one at a time, so this plain running average is safe.

@@ -67,15 +67,28 @@ internal sealed partial class RabbitMqReceiver(
         var limit = (int)Math.Min((long)maxCount * source.MaxMessagesPerBatch, MaxDeliveriesPerRead);
         while (taken.Count < limit && _arrived.TryDequeue(out var delivery))
         {
-            if (delivery.Generation != _generation) continue; // from a closed channel: the broker requeued it
+            if (delivery.Generation != _generation)
+            {
+                delivery.ReturnBody(); // from a closed channel: the broker requeued it
+                continue;
+            }
             taken.Add(delivery);
         }
         if (taken.Count == 0) return [];
 
-        var read = source.Read(taken, maxCount);
-        foreach (var (delivery, reason) in read.Refused)
+        RabbitMqRead read;
+        try
         {
-            await RefuseAsync(delivery, reason, cancellationToken);
+            read = source.Read(taken, maxCount);
+            foreach (var (delivery, reason) in read.Refused)
+            {
+                await RefuseAsync(delivery, reason, cancellationToken);
+            }
+        }
+        finally
+        {
+            // Read copies what it keeps, and a refused body has been dead-lettered by now.
+            taken.ForEach(delivery => delivery.ReturnBody());
         }
         var batch = new List<IBatchContainer>(read.Batches.Count);
         lock (_lock)
@@ -145,7 +158,7 @@ internal sealed partial class RabbitMqReceiver(
     // Never throws and never waits for the messages behind it: a message that cannot be read is kept aside.
     private async Task RefuseAsync(RabbitMqDelivery delivery, string reason, CancellationToken cancellationToken)
     {
-        LogRefused(queue, delivery.Tag, delivery.Body.Length, reason);
+        LogRefused(queue, delivery.Tag, delivery.Length, reason);
         var kept = false;
         try
         {

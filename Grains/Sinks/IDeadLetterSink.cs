@@ -16,6 +16,6 @@ public sealed record DeadLetter(string Table, string Reason, int Attempts, Event
 /// <summary>
 /// A stream message for <paramref name="Table"/> whose serialized groups (<see cref="SinkBatch.EncodedGroups"/>) the
 /// sink could not read, e.g. written by a silo of an incompatible version; <paramref name="Events"/> is what the
-/// publisher said they hold.
+/// publisher said they hold, and <paramref name="Format"/> how they were written (<see cref="SinkBatch.EncodedFormat"/>).
 /// </summary>
-public sealed record UnreadableMessage(string Table, string Reason, int Events, byte[] EncodedGroups);
+public sealed record UnreadableMessage(string Table, string Reason, int Events, byte[] EncodedGroups, byte Format);

@@ -21,6 +21,19 @@ internal sealed class TableFlusher(
 {
     public async Task WriteAsync(IReadOnlyList<WaitingMessage> messages)
     {
+        try
+        {
+            await WriteOrThrowAsync(messages);
+        }
+        finally
+        {
+            // Written, dead-lettered or failed (then redelivered and encoded again): the encoded bytes are done with.
+            foreach (var message in messages) message.Encoded?.Dispose();
+        }
+    }
+
+    private async Task WriteOrThrowAsync(IReadOnlyList<WaitingMessage> messages)
+    {
         var count = messages.Sum(m => m.Message.EventCount);
         // Rows are made from the messages only when a store takes objects, a value could not be encoded, or the table
         // refused the insert; then they are made once and kept for the search (the HTTP forwarder remembers which

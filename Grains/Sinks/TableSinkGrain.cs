@@ -138,7 +138,7 @@ internal sealed class TableSinkGrain(
             catch (Exception ex)
             {
                 unreadable.Add(new UnreadableMessage(_table.Name, $"its groups could not be read ({ex.GetType().Name}: {ex.Message})",
-                    message.EventCount, message.EncodedGroups ?? []));
+                    message.EventCount, message.EncodedGroups ?? [], message.EncodedFormat));
                 continue;
             }
             // Lazy rows: a store that takes rows only as objects returns null without reading them.

@@ -28,7 +28,10 @@ internal sealed class ClickHouseTableWriter(ClickHouseSchema schema, ClickHouseC
         {
             throw new RowsRejectedException($"a value cannot be written to its column: {value.Message}", value);
         }
-        await WriteEncodedAsync(table, [encoded], cancellationToken);
+        using (encoded)
+        {
+            await WriteEncodedAsync(table, [encoded], cancellationToken);
+        }
     }
 
     public EncodedRows? Encode(TableSchema table, IEnumerable<object[]> rows)
@@ -62,14 +65,22 @@ internal sealed class ClickHouseTableWriter(ClickHouseSchema schema, ClickHouseC
     private EncodedRows EncodeOrThrow(TableSchema table, IEnumerable<object[]> rows)
     {
         var write = Insert(table).Write;
-        using var writer = new RowBinaryWriter();
-        var count = 0;
-        foreach (var row in rows)
+        var writer = new RowBinaryWriter();
+        try
         {
-            write(writer, row);
-            count++;
+            var count = 0;
+            foreach (var row in rows)
+            {
+                write(writer, row);
+                count++;
+            }
+            return new EncodedRows(writer.Written, count, owner: writer);
         }
-        return new EncodedRows(writer.ToArray(), count);
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
     }
 
     // optimize_on_insert = 0: ClickHouse would otherwise collapse copies inside each insert as it writes it, which took

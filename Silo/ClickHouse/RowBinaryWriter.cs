@@ -1,12 +1,17 @@
+using System.Buffers;
 using System.Text;
 using CommunityToolkit.HighPerformance.Buffers;
 
 namespace Events.Silo.ClickHouse;
 
-/// <summary>Encodes values into a pooled, growing buffer; <see cref="ToArray"/> hands the bytes over.</summary>
+/// <summary>Encodes values into a pooled, growing buffer, which <see cref="Dispose"/> gives back.</summary>
 internal sealed class RowBinaryWriter : IDisposable
 {
-    private readonly ArrayPoolBufferWriter<byte> _buffer = new(64 * 1024);
+    // Encoded messages wait for their insert, up to a generation of them (hundreds) at once: more than the shared
+    // pool keeps per size, so they have a pool of their own that keeps as many as come back.
+    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(maxArrayLength: 16 * 1024 * 1024, maxArraysPerBucket: 1024);
+
+    private readonly ArrayPoolBufferWriter<byte> _buffer = new(Pool, 64 * 1024);
 
     /// <summary>Room for a fixed-size value: the next <paramref name="size"/> bytes.</summary>
     public Span<byte> Fixed(int size)
@@ -34,7 +39,7 @@ internal sealed class RowBinaryWriter : IDisposable
         _buffer.Advance(used);
     }
 
-    public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
+    public ReadOnlyMemory<byte> Written => _buffer.WrittenMemory;
 
     public void Dispose() => _buffer.Dispose();
 }

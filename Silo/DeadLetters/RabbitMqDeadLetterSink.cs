@@ -41,6 +41,7 @@ internal sealed class RabbitMqDeadLetterSink([FromKeyedServices(SinkStreams.Prov
             ["x-events-reason"] = message.Reason,
             ["x-events-table"] = message.Table,
             ["x-events-count"] = message.Events,
+            ["x-events-format"] = (int)message.Format,
         };
         return publisher.PublishAsync(message.EncodedGroups, UnreadableContentType, headers, cancellationToken);
     }

@@ -1,6 +1,8 @@
 using Events.Grains;
 using Events.Grains.Publishing;
 using Events.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 
 namespace Events.Tests.Unit;
 
@@ -26,11 +28,33 @@ public sealed class SinkBatchCodecTests
 
         Assert.Null(batch.Groups);
         Assert.NotNull(batch.EncodedGroups);
+        Assert.Equal(EventGroupsFormat.Version, batch.EncodedFormat);
         Assert.Equal(5, batch.EventCount);
         Assert.Equal(older, batch.ReceivedAtUtc);
         var decoded = Codec.Decode(batch);
         Assert.Equal(groups.Select(g => (g.EventName, g.Header.DeviceId, g.ReceivedAtUtc)), decoded.Select(g => (g.EventName, g.Header.DeviceId, g.ReceivedAtUtc)));
         Assert.Equal(groups.SelectMany(g => g.Events), decoded.SelectMany(g => g.Events));
+    }
+
+    [Fact]
+    public void Decode_GroupsTheOrleansSerializerWrote_AsMessagesDidBeforeTheirFormatWasNamed_ReadsThem()
+    {
+        // Such messages may still wait in the queues when a silo of this build starts.
+        var groups = new[] { Group("LaunchEvent", 3, DateTime.UnixEpoch) };
+        var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<EventGroup[]>>();
+        var batch = new SinkBatch { Table = "event", EncodedGroups = serializer.SerializeToArray(groups), EncodedEventCount = 3 };
+
+        Assert.Equal(0, batch.EncodedFormat);
+        Assert.Equal(groups.SelectMany(g => g.Events), Codec.Decode(batch).SelectMany(g => g.Events));
+    }
+
+    [Fact]
+    public void Decode_GroupsInAFormatThisBuildDoesNotKnow_Fails_SoTheSinkSetsTheMessageAside()
+    {
+        var batch = Codec.Encode("event", [Group("LaunchEvent", 1, DateTime.UnixEpoch)]) with { EncodedFormat = 9 };
+
+        var error = Assert.Throws<NotSupportedException>(() => Codec.Decode(batch));
+        Assert.Contains("format 9", error.Message);
     }
 
     [Fact]

@@ -20,17 +20,22 @@ public sealed class TableFlusherTests
         public bool Encodes { get; init; }
         public int EncodedInserts { get; private set; }
 
+        /// <summary>What holds each encoded message's bytes; a pooled buffer in the ClickHouse writer.</summary>
+        public List<Owner> Owners { get; } = [];
+
         public EncodedRows? Encode(TableSchema table, IEnumerable<object[]> rows)
         {
             if (!Encodes) return null;
             var ids = rows.Select(r => (string)r[0]).ToList();
-            return new EncodedRows(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', ids)), ids.Count);
+            var owner = new Owner();
+            Owners.Add(owner);
+            return new EncodedRows(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', ids)), ids.Count, owner);
         }
 
         public Task WriteEncodedAsync(TableSchema table, IReadOnlyList<EncodedRows> parts, CancellationToken cancellationToken)
         {
             EncodedInserts++;
-            var rows = parts.SelectMany(p => System.Text.Encoding.UTF8.GetString(p.Bytes).Split('\n')).Select(id => new object[] { id }).ToList();
+            var rows = parts.SelectMany(p => System.Text.Encoding.UTF8.GetString(p.Bytes.Span).Split('\n')).Select(id => new object[] { id }).ToList();
             return WriteAsync(table, rows, cancellationToken);
         }
 
@@ -44,6 +49,13 @@ public sealed class TableFlusherTests
             (Inserted.TryGetValue(table.Name, out var list) ? list : Inserted[table.Name] = []).AddRange(rows);
             return Task.CompletedTask;
         }
+    }
+
+    private sealed class Owner : IDisposable
+    {
+        public int Disposed { get; private set; }
+
+        public void Dispose() => Disposed++;
     }
 
     private sealed class RecordingDeadLetters : IDeadLetterSink
@@ -135,5 +147,22 @@ public sealed class TableFlusherTests
         Assert.Equal(["ok-1", "ok-2"], Ids(_writer.Inserted["event"]).Order());
         Assert.Equal(["bad-1"], Ids(_writer.Inserted["error_event"]));
         Assert.Equal(["bad-1"], Assert.Single(_deadLetters.Letters).Group.Events.Select(e => e.Id));
+    }
+
+    [Theory]
+    [InlineData("written")]
+    [InlineData("some rows refused")]
+    [InlineData("insert failed")]
+    public async Task EncodedBytes_AreGivenBackOnce_WhateverTheFlushCameTo(string outcome)
+    {
+        _writer = new RecordingWriter { Encodes = true };
+        var messages = outcome == "some rows refused" ? [.. Message("ok-1", "bad-1"), .. Message("ok-2")] : Message("ok-1", "ok-2").Concat(Message("ok-3")).ToArray();
+        if (outcome == "insert failed") _writer.FailEverythingWith = new HttpRequestException("connection refused");
+
+        var error = await Record.ExceptionAsync(() => Flusher().WriteAsync(messages));
+
+        Assert.Equal(outcome == "insert failed", error is HttpRequestException);
+        Assert.Equal(2, _writer.Owners.Count);
+        Assert.All(_writer.Owners, owner => Assert.Equal(1, owner.Disposed));
     }
 }
