@@ -3,8 +3,9 @@ using System.Text;
 namespace Events.Grains.Publishing;
 
 /// <summary>
-/// The compact form of a stream message's groups: counts and strings (UTF-8, length-prefixed) in field order, nothing
-/// else. The Orleans serializer, used before (<see cref="SinkBatch.EncodedFormat"/> 0), tracks every string it writes
+/// The compact form of a stream message's groups: counts, numbers (7-bit varints) and strings (UTF-8, length-prefixed)
+/// in field order. A header shared by groups (those of one client call) is written once, and an event's type name only
+/// when it is not its group's. The Orleans serializer, used before (<see cref="SinkBatch.EncodedFormat"/> 0), tracks every string it writes
 /// so it can write a repeated one as a reference; for a message of thousands of events that table outgrew 85 KB, and
 /// dead tables that size kept the strings they pointed to alive through young collections (BENCHMARKS.md).
 /// A field added to <see cref="EventGroup"/>, <see cref="EventHeader"/> or <see cref="IngestedEvent"/> needs a
@@ -23,8 +24,9 @@ public static class EventGroupsFormat
         buffer.SetLength(0);
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write(groups.Count);
-            foreach (var group in groups) Write(writer, group);
+            var headers = new Dictionary<EventHeader, int>(ReferenceEqualityComparer.Instance);
+            writer.Write7BitEncodedInt(groups.Count);
+            foreach (var group in groups) Write(writer, group, headers);
         }
         var bytes = buffer.ToArray();
         if (buffer.Capacity > 4 * 1024 * 1024) t_buffer = null; // an unusually large message does not keep its buffer
@@ -35,28 +37,41 @@ public static class EventGroupsFormat
     {
         using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
         var groups = new EventGroup[ReadCount(reader)];
-        for (var i = 0; i < groups.Length; i++) groups[i] = ReadGroup(reader);
+        var headers = new List<EventHeader>();
+        for (var i = 0; i < groups.Length; i++) groups[i] = ReadGroup(reader, headers);
         return groups;
     }
 
-    private static void Write(BinaryWriter writer, EventGroup group)
+    private static void Write(BinaryWriter writer, EventGroup group, Dictionary<EventHeader, int> headers)
     {
         writer.Write(group.Source ?? "");
         writer.Write(group.EventName ?? "");
-        writer.Write(group.ReceivedAtUtc.Ticks);
-        Write(writer, group.Header);
+        writer.Write7BitEncodedInt64(group.ReceivedAtUtc.Ticks);
+        // The header's number among those written so far, or the count of them and then the header: a new one.
+        if (headers.TryGetValue(group.Header, out var known))
+        {
+            writer.Write7BitEncodedInt(known);
+        }
+        else
+        {
+            writer.Write7BitEncodedInt(headers.Count);
+            headers.Add(group.Header, headers.Count);
+            Write(writer, group.Header);
+        }
         writer.Write(group.StoredIn is not null);
         if (group.StoredIn is not null)
         {
-            writer.Write(group.StoredIn.Count);
+            writer.Write7BitEncodedInt(group.StoredIn.Count);
             foreach (var table in group.StoredIn) writer.Write(table ?? "");
         }
-        writer.Write(group.Events.Count);
+        writer.Write7BitEncodedInt(group.Events.Count);
         foreach (var evt in group.Events)
         {
             writer.Write(evt.Id ?? "");
-            writer.Write(evt.Name ?? "");
-            writer.Write(evt.TimestampMs);
+            var ownName = evt.Name != group.EventName;
+            writer.Write(ownName);
+            if (ownName) writer.Write(evt.Name ?? "");
+            writer.Write7BitEncodedInt64(evt.TimestampMs);
             writer.Write(evt.CurrentUrl ?? "");
             writer.Write(evt.ParamsJson ?? "");
             writer.Write(evt.Flag is not null);
@@ -64,12 +79,14 @@ public static class EventGroupsFormat
         }
     }
 
-    private static EventGroup ReadGroup(BinaryReader reader)
+    private static EventGroup ReadGroup(BinaryReader reader, List<EventHeader> headers)
     {
         var source = reader.ReadString();
         var eventName = reader.ReadString();
-        var receivedAtUtc = new DateTime(reader.ReadInt64(), DateTimeKind.Utc);
-        var header = ReadHeader(reader);
+        var receivedAtUtc = new DateTime(reader.Read7BitEncodedInt64(), DateTimeKind.Utc);
+        var headerNumber = reader.Read7BitEncodedInt();
+        if (headerNumber == headers.Count) headers.Add(ReadHeader(reader));
+        var header = headerNumber < headers.Count ? headers[headerNumber] : throw new InvalidDataException($"header {headerNumber} of {headers.Count}");
         var storedIn = reader.ReadBoolean() ? Enumerable.Range(0, ReadCount(reader)).Select(_ => reader.ReadString()).ToList() : null;
         var events = new List<IngestedEvent>(ReadCount(reader));
         for (var i = events.Capacity; i > 0; i--)
@@ -77,8 +94,8 @@ public static class EventGroupsFormat
             events.Add(new IngestedEvent
             {
                 Id = reader.ReadString(),
-                Name = reader.ReadString(),
-                TimestampMs = reader.ReadInt64(),
+                Name = reader.ReadBoolean() ? reader.ReadString() : eventName,
+                TimestampMs = reader.Read7BitEncodedInt64(),
                 CurrentUrl = reader.ReadString(),
                 ParamsJson = reader.ReadString(),
                 Flag = reader.ReadBoolean() ? reader.ReadString() : null,
@@ -96,7 +113,7 @@ public static class EventGroupsFormat
     /// </summary>
     private static int ReadCount(BinaryReader reader)
     {
-        var count = reader.ReadInt32();
+        var count = reader.Read7BitEncodedInt();
         var left = reader.BaseStream.Length - reader.BaseStream.Position;
         return count >= 0 && count <= left ? count : throw new InvalidDataException($"a count of {count} with {left} bytes left");
     }
@@ -104,8 +121,8 @@ public static class EventGroupsFormat
     private static void Write(BinaryWriter writer, EventHeader h)
     {
         writer.Write(h.SessionId ?? "");
-        writer.Write(h.BbDeviceId);
-        writer.Write(h.UserId);
+        writer.Write7BitEncodedInt64(h.BbDeviceId);
+        writer.Write7BitEncodedInt64(h.UserId);
         foreach (var value in (ReadOnlySpan<string>)[h.DeviceId, h.AndroidAdvertisingId, h.ClientId, h.Channel, h.Os, h.ClientType,
             h.AppLanguage, h.AppVersion, h.AppVersionCode, h.CurrentUrl, h.MerchantId, h.UtmReferrer, h.UtmPlatform, h.UtmSource,
             h.UtmMedium, h.UtmCampaign, h.PpId])
@@ -117,8 +134,8 @@ public static class EventGroupsFormat
     private static EventHeader ReadHeader(BinaryReader r) => new()
     {
         SessionId = r.ReadString(),
-        BbDeviceId = r.ReadInt64(),
-        UserId = r.ReadInt64(),
+        BbDeviceId = r.Read7BitEncodedInt64(),
+        UserId = r.Read7BitEncodedInt64(),
         DeviceId = r.ReadString(),
         AndroidAdvertisingId = r.ReadString(),
         ClientId = r.ReadString(),

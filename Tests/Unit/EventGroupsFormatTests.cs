@@ -88,15 +88,43 @@ public sealed class EventGroupsFormatTests
     public void DamagedBytes_FailTheRead_WithoutAskingForMemory(string damage)
     {
         var bytes = EventGroupsFormat.Write([Group(1, null, "a", null)]);
+        Assert.Equal(1, bytes[0]); // the group count, one byte
         byte[] damaged = damage switch
         {
             "truncated" => bytes[..(bytes.Length / 2)],
-            "huge count" => [.. BitConverter.GetBytes(int.MaxValue), .. bytes[4..]],
-            _ => [.. BitConverter.GetBytes(-5), .. bytes[4..]],
+            "huge count" => [.. Count(int.MaxValue), .. bytes[1..]],
+            _ => [.. Count(-5), .. bytes[1..]],
         };
 
         var error = Record.Exception(() => EventGroupsFormat.Read(damaged));
 
         Assert.True(error is InvalidDataException or EndOfStreamException, $"{damage}: {error?.GetType().Name}: {error?.Message}");
+    }
+
+    [Fact]
+    public void GroupsOfOneCall_ShareTheirHeader_WrittenOnce_AndEventsNamedAsTheirGroup_CarryNoName()
+    {
+        var header = Filled(new EventHeader(), 1);
+        EventGroup Of(string name, EventHeader h) => new()
+        {
+            Source = "grpc", EventName = name, Header = h,
+            Events = [new IngestedEvent { Id = name + "-1", Name = name, TimestampMs = 1 }],
+        };
+        var shared = new[] { Of("LaunchEvent", header), Of("ClickEvent", header), Of("AppInitEvent", header) };
+        var apart = shared.Select(g => g with { Header = header with { } }).ToArray();
+
+        var sharedBytes = EventGroupsFormat.Write(shared);
+        var read = EventGroupsFormat.Read(sharedBytes);
+
+        Assert.All(read, g => Assert.Equal(header, g.Header));
+        Assert.Equal(shared.SelectMany(g => g.Events), read.SelectMany(g => g.Events));
+        Assert.True(sharedBytes.Length < EventGroupsFormat.Write(apart).Length - 2 * 200, "the shared header was written again");
+    }
+
+    private static byte[] Count(int count)
+    {
+        using var bytes = new MemoryStream();
+        using (var writer = new BinaryWriter(bytes)) writer.Write7BitEncodedInt(count);
+        return bytes.ToArray();
     }
 }
