@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using CommunityToolkit.HighPerformance.Buffers;
 
@@ -7,11 +6,9 @@ namespace Events.Silo.ClickHouse;
 /// <summary>Encodes values into a pooled, growing buffer, which <see cref="Dispose"/> gives back.</summary>
 internal sealed class RowBinaryWriter : IDisposable
 {
-    // Encoded messages wait for their insert, up to a generation of them (hundreds) at once: more than the shared
-    // pool keeps per size, so they have a pool of their own that keeps as many as come back.
-    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(maxArrayLength: 16 * 1024 * 1024, maxArraysPerBucket: 1024);
-
-    private readonly ArrayPoolBufferWriter<byte> _buffer = new(Pool, 64 * 1024);
+    // The shared pool: it keeps a few dozen arrays per size, fewer than a generation holds at peak, and the rest are
+    // collected. A pool of its own that kept them all held 100-150 MB more while ClickHouse was down (BENCHMARKS.md).
+    private readonly ArrayPoolBufferWriter<byte> _buffer = new(64 * 1024);
 
     /// <summary>Room for a fixed-size value: the next <paramref name="size"/> bytes.</summary>
     public Span<byte> Fixed(int size)
