@@ -5,9 +5,10 @@ namespace Events.Grains.Publishing;
 /// <summary>
 /// The compact form of a stream message's groups: counts, numbers (7-bit varints) and strings (UTF-8, length-prefixed)
 /// in field order. A header shared by groups (those of one client call) is written once, and an event's type name only
-/// when it is not its group's. The Orleans serializer, used before (<see cref="SinkBatch.EncodedFormat"/> 0), tracks every string it writes
-/// so it can write a repeated one as a reference; for a message of thousands of events that table outgrew 85 KB, and
-/// dead tables that size kept the strings they pointed to alive through young collections (BENCHMARKS.md).
+/// when it is not its group's. The Orleans serializer, used before (<see cref="SinkBatch.EncodedFormat"/> 0), tracks
+/// every string it writes so it can write a repeated one as a reference; for a message of hundreds of events that table
+/// outgrew 85 KB, and dead tables that size kept the strings they pointed to alive through young collections
+/// (BENCHMARKS.md).
 /// A field added to <see cref="EventGroup"/>, <see cref="EventHeader"/> or <see cref="IngestedEvent"/> needs a
 /// new version here (<c>EventGroupsFormatTests</c> fails until it has one).
 /// </summary>
@@ -86,7 +87,9 @@ public static class EventGroupsFormat
         var receivedAtUtc = new DateTime(reader.Read7BitEncodedInt64(), DateTimeKind.Utc);
         var headerNumber = reader.Read7BitEncodedInt();
         if (headerNumber == headers.Count) headers.Add(ReadHeader(reader));
-        var header = headerNumber < headers.Count ? headers[headerNumber] : throw new InvalidDataException($"header {headerNumber} of {headers.Count}");
+        var header = headerNumber < headers.Count
+            ? headers[headerNumber]
+            : throw new InvalidDataException($"header {headerNumber} of {headers.Count}");
         var storedIn = reader.ReadBoolean() ? Enumerable.Range(0, ReadCount(reader)).Select(_ => reader.ReadString()).ToList() : null;
         var events = new List<IngestedEvent>(ReadCount(reader));
         for (var i = events.Capacity; i > 0; i--)

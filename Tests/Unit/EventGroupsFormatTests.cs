@@ -24,7 +24,8 @@ public sealed class EventGroupsFormatTests
             if (filled is not null) property.SetValue(value, filled);
             else if (!SetByTheTest.Contains(property.Name))
             {
-                throw new InvalidOperationException($"{typeof(T).Name}.{property.Name} is of a type this test does not fill: fill it, and make the format carry it");
+                throw new InvalidOperationException(
+                    $"{typeof(T).Name}.{property.Name} is of a type this test does not fill: fill it, and make the format carry it");
             }
         }
         return value;
@@ -35,14 +36,18 @@ public sealed class EventGroupsFormatTests
         Source = "", EventName = "", Header = Filled(new EventHeader(), seed),
         ReceivedAtUtc = new DateTime(2026, 12, 7, 10, 0, 0, DateTimeKind.Utc).AddTicks(seed),
         StoredIn = storedIn,
-        Events = flags.Select((flag, i) => Filled(new IngestedEvent { Id = "", Name = "", TimestampMs = 0 }, seed + 100 * (i + 1)) with { Flag = flag })
+        Events = flags
+            .Select((flag, i) => Filled(new IngestedEvent { Id = "", Name = "", TimestampMs = 0 }, seed + 100 * (i + 1)) with { Flag = flag })
             .ToList(),
     }, seed);
 
     [Fact]
     public void WhatIsWritten_ReadsBackTheSame_EveryFieldOfEveryType()
     {
-        var groups = new[] { Group(1, storedIn: null, "old", null), Group(2, storedIn: ["event", "click_event"]), Group(3, storedIn: [], [null]) };
+        var groups = new[]
+        {
+            Group(1, storedIn: null, "old", null), Group(2, storedIn: ["event", "click_event"]), Group(3, storedIn: [], [null]),
+        };
 
         var read = EventGroupsFormat.Read(EventGroupsFormat.Write(groups));
 

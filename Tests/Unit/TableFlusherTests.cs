@@ -156,7 +156,9 @@ public sealed class TableFlusherTests
     public async Task EncodedBytes_AreGivenBackOnce_WhateverTheFlushCameTo(string outcome)
     {
         _writer = new RecordingWriter { Encodes = true };
-        var messages = outcome == "some rows refused" ? [.. Message("ok-1", "bad-1"), .. Message("ok-2")] : Message("ok-1", "ok-2").Concat(Message("ok-3")).ToArray();
+        WaitingMessage[] messages = outcome == "some rows refused"
+            ? [.. Message("ok-1", "bad-1"), .. Message("ok-2")]
+            : [.. Message("ok-1", "ok-2"), .. Message("ok-3")];
         if (outcome == "insert failed") _writer.FailEverythingWith = new HttpRequestException("connection refused");
 
         var error = await Record.ExceptionAsync(() => Flusher().WriteAsync(messages));
