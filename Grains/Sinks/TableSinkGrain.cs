@@ -31,7 +31,7 @@ internal sealed class TableSinkGrain(
     IHostApplicationLifetime lifetime)
     : Grain, ITableSinkGrain, IAsyncBatchObserver<SinkBatch>, IStreamSubscriptionObserver, IRemindable
 {
-    private readonly FlushBuffer<WaitingMessage> _buffer = new(options.Value.MaxRows);
+    private readonly FlushBuffer<WaitingMessage> _buffer = new(options.Value.MaxRows, options.Value.FlushInterval, TimeProvider.System);
     private TableSchema _table = null!;
     private TableFlusher _flusher = null!;
     private SinkWatchdog _watchdog = null!;
@@ -41,8 +41,9 @@ internal sealed class TableSinkGrain(
     {
         _table = catalog.Get(this.GetPrimaryKeyString());
         _flusher = new TableFlusher(_table, codec, writer, deadLetters, options.Value, logger, metrics);
-        var interval = options.Value.FlushInterval;
-        this.RegisterGrainTimer(OnFlushTimerAsync, new GrainTimerCreationOptions(interval, interval) { Interleave = true });
+        // Ticks a few times per interval: a generation is due an interval after the last seal, whenever that was.
+        var tick = options.Value.FlushInterval / 5;
+        this.RegisterGrainTimer(OnFlushTimerAsync, new GrainTimerCreationOptions(tick, tick) { Interleave = true });
         _watchdog = SinkWatchdog.For(this, _table.Name, watchdogOptions.Value, logger);
         // On SIGTERM, write what waits now rather than at the next tick: deliveries waiting for a tick would hold up
         // the silo's shutdown, and Orleans stops ticking the timers of grains it deactivates.
@@ -110,13 +111,15 @@ internal sealed class TableSinkGrain(
     public Task ReceiveReminder(string reminderName, TickStatus status) => _watchdog.OnTickAsync(reminderName, FlushAsync);
 
     /// <summary>
-    /// Seals a generation every interval and starts writing it without waiting: Orleans counts the period from the end
-    /// of a tick, so awaiting the insert here would make every generation wait interval + insert time.
+    /// Seals a generation when it is due and starts writing it without waiting: Orleans counts the period from the end
+    /// of a tick, so awaiting the insert here would delay the next tick by the insert's time.
     /// </summary>
     private Task OnFlushTimerAsync(CancellationToken cancellationToken)
     {
-        _buffer.Seal();
-        _ = WriteSealedAsync();
+        if (_buffer.SealIfDue())
+        {
+            _ = WriteSealedAsync();
+        }
         return Task.CompletedTask;
     }
 

@@ -138,11 +138,4 @@ public sealed class SinkWatchdogTests
         Assert.Equal(valid, result.Succeeded);
         if (!valid) Assert.Contains("Events:Sink:WatchdogPeriod", result.FailureMessage);
     }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
 }
