@@ -83,6 +83,20 @@ silo_env() {
     "Events__Metrics__Port=$((METRICS_PORT + $1 - 1))" "Events__Cluster__PrimarySiloPort=$SILO_PORT")
 }
 
+# require_same_shape SILOS SEPARATE_API: refuses, before starting anything, to add processes of the other shape to a
+# running cluster. The one-process silo clusters on localhost and separate silos through Redis: mixed, they would make
+# two clusters that both consume the same queues.
+require_same_shape() {
+  local silos="$1" separate_api="$2"
+  if [ "$silos" -eq 1 ] && [ "$separate_api" -eq 0 ]; then
+    if is_running silo-1 && ! in_api_process silo-1; then
+      die "a silo runs in a process of its own: ./events.sh down first, or up --separate-api"
+    fi
+  elif is_running api && in_api_process silo-1; then
+    die "the Api runs the only silo in its own process: ./events.sh down first, then up --silos $silos$([ "$separate_api" -eq 1 ] && echo " --separate-api")"
+  fi
+}
+
 cmd_up() {
   local silos=1 separate_api=0
   while [ $# -gt 0 ]; do
@@ -93,6 +107,7 @@ cmd_up() {
     esac
   done
   [[ "$silos" =~ ^[1-9][0-9]?$ ]] || die "--silos takes a number from 1 to 99"
+  require_same_shape "$silos" "$separate_api"
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   services install
   services start
@@ -105,7 +120,6 @@ cmd_up() {
   local api_ports=("Events__Api__GrpcPort=$GRPC_PORT" "Events__Api__HttpPort=$HTTP_PORT") i
   if [ "$silos" -eq 1 ] && [ "$separate_api" -eq 0 ]; then
     # One machine, one silo: the Api runs it in its own process (Events:Api:HostSilo), a hop less per call.
-    if is_running silo-1 && ! in_api_process silo-1; then die "a silo runs in a process of its own: ./events.sh down first, or up --separate-api"; fi
     silo_env 1
     start_process api "$ROOT/Api/bin/$CONFIGURATION/net10.0/Api.dll" "${cluster[@]}" "${SILO_ENV[@]}" "${api_ports[@]}" \
       "Events__Api__HostSilo=true"
