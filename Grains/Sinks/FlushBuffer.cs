@@ -1,13 +1,13 @@
 namespace Events.Grains.Sinks;
 
 /// <summary>
-/// Rows waiting for ClickHouse, in generations (of stream messages, each counting as its rows). Each caller gets the task
-/// of the generation its rows joined; that task completes when the generation is written and faults when the
+/// Rows waiting for ClickHouse, in generations (of stream messages, each counting as its rows). Each caller gets the
+/// task of the generation its rows joined; that task completes when the generation is written and faults when the
 /// write fails, so a stream message is only acknowledged once its rows are stored.
 /// A failed generation is dropped: its callers' messages are redelivered and bring the rows back.
-/// A generation is sealed when it holds <c>maxRows</c>, or by the sink's timer once <c>interval</c> has passed since the
-/// last seal and no write is running. So a table gets at most one insert per interval (beyond full ones), and while
-/// ClickHouse is slow the rows gather into one larger insert instead of a queue of small ones (BENCHMARKS.md,
+/// A generation is sealed when it holds <c>maxRows</c>, or by the sink's timer once <c>interval</c> has passed since
+/// the last seal and no write is running. So a table gets at most one insert per interval (beyond full ones), and
+/// while ClickHouse is slow the rows gather into one larger insert instead of a queue of small ones (BENCHMARKS.md,
 /// "One insert at a time").
 /// Not thread-safe: the sink grain's turn-based scheduling serialises access.
 /// </summary>

@@ -12,9 +12,9 @@ public sealed class SinkOptions
     public int MaxRows { get; set; } = 100_000;
 
     /// <summary>
-    /// Flush what waits once this long has passed since the last flush, whatever its count, or as soon as the running
-    /// insert ends if that takes longer. Default 0.5 s: at most two inserts a second per table, and rows queryable
-    /// within about 2 s (BENCHMARKS.md).
+    /// Flush what waits once this long has passed since the last flush, whatever its count; if an insert is still
+    /// running then, right after it ends (one insert at a time per table). Default 0.5 s: at most two inserts a second
+    /// per table, and rows queryable within about 2 s (BENCHMARKS.md).
     /// </summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 

@@ -31,7 +31,8 @@ internal sealed class TableSinkGrain(
     IHostApplicationLifetime lifetime)
     : Grain, ITableSinkGrain, IAsyncBatchObserver<SinkBatch>, IStreamSubscriptionObserver, IRemindable
 {
-    private readonly FlushBuffer<WaitingMessage> _buffer = new(options.Value.MaxRows, options.Value.FlushInterval, TimeProvider.System);
+    private readonly FlushBuffer<WaitingMessage> _buffer =
+        new(options.Value.MaxRows, options.Value.FlushInterval, TimeProvider.System);
     private TableSchema _table = null!;
     private TableFlusher _flusher = null!;
     private SinkWatchdog _watchdog = null!;
