@@ -6,10 +6,12 @@ public sealed class PublisherOptions
     public const string Section = "Events:Publisher";
 
     /// <summary>
-    /// Streams per table. Orleans delivers one message per stream at a time and a delivery waits for its flush,
-    /// so a sink drains at most this many messages per flush interval. Default 256 (BENCHMARKS.md).
+    /// Streams per table. Orleans delivers one message per stream at a time and a delivery waits for its flush, so a
+    /// message whose stream is busy waits for the previous delivery's insert first. Default 512: at ~700 messages a
+    /// second a stream then gets one about every 0.7 s, longer than a sink's cycle (BENCHMARKS.md, "More streams per
+    /// table"); more streams cost memory.
     /// </summary>
-    public int ShardsPerTable { get; set; } = 256;
+    public int ShardsPerTable { get; set; } = 512;
 
     /// <summary>
     /// Messages being confirmed at once per table on one silo. Beyond the first, one starts only while a full message
