@@ -1,4 +1,5 @@
 using Events.Api.Hosting;
+using Events.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 
@@ -27,7 +28,13 @@ public sealed class HostSiloConfigurationTests
 
     private static IConfiguration Configure(Dictionary<string, string?> settings)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = nameof(HostSiloConfigurationTests) });
+        // The Api's own appsettings.json. The tests' output has one too, but from whichever of the Api and the Silo the
+        // build copied last (after an edit of the silo's file, the silo's), and the silo's has the key tested for.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = nameof(HostSiloConfigurationTests),
+            ContentRootPath = Path.GetDirectoryName(RepoPaths.BuildOutput("Api")),
+        });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddEventsApi();
         return builder.Configuration;
