@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Events.Tests.Infrastructure;
 
@@ -85,32 +84,10 @@ public sealed class BenchSmokeTests(PipelineFixture pipeline) : IClassFixture<Pi
     }
 
     /// <summary>Runs Bench.dll from its build output like ./events.sh bench does; returns its exit code and output.</summary>
-    private static async Task<(int ExitCode, string Log)> RunBenchAsync(params string[] arguments)
+    private static Task<(int ExitCode, string Output)> RunBenchAsync(params string[] arguments)
     {
         var dll = RepoPaths.BuildOutput("Bench");
-        var info = new ProcessStartInfo("dotnet", [dll, .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-        };
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {dll}");
-        var log = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"the benchmark did not finish within 4 minutes:\n{log}");
-        }
-        process.WaitForExit(); // flushes the redirected output
-        lock (log) return (process.ExitCode, log.ToString());
+        var info = new ProcessStartInfo("dotnet", [dll, .. arguments]) { WorkingDirectory = Path.GetDirectoryName(dll)! };
+        return CommandRun.RunAsync(info, TimeSpan.FromMinutes(4));
     }
 }

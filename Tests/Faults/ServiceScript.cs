@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Events.Tests.Infrastructure;
 
 namespace Events.Tests.Faults;
@@ -57,34 +56,13 @@ internal static class ServiceScript
     private static async Task<string> RunAsync(string command, string service)
     {
         var script = Path.Combine(RepoPaths.Root, "scripts", "services.sh");
-        var info = new ProcessStartInfo("bash", [script, command, service])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepoPaths.Root,
-        };
+        var info = new ProcessStartInfo("bash", [script, command, service]) { WorkingDirectory = RepoPaths.Root };
         info.Environment["EVENTS_DATA_DIR"] = DataDirectory;
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not run " + script);
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(CommandTimeout);
-        try
+        var (exitCode, output) = await CommandRun.RunAsync(info, CommandTimeout);
+        if (exitCode != 0)
         {
-            await process.WaitForExitAsync(timeout.Token);
+            throw new InvalidOperationException($"scripts/services.sh {command} {service} failed (exit {exitCode}):\n{output}");
         }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"scripts/services.sh {command} {service} did not finish within {CommandTimeout.TotalSeconds:0} s:\n{output}");
-        }
-        process.WaitForExit(); // flushes the redirected output
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"scripts/services.sh {command} {service} failed (exit {process.ExitCode}):\n{output}");
-        }
-        return output.ToString();
+        return output;
     }
 }

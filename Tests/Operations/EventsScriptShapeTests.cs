@@ -48,30 +48,15 @@ public sealed class EventsScriptShapeTests : IDisposable
         if (silo) File.WriteAllText(Path.Combine(run, "silo-1.pid"), _ownPid);
     }
 
-    private async Task<(int ExitCode, string Output)> UpAsync(params string[] options)
+    private Task<(int ExitCode, string Output)> UpAsync(params string[] options)
     {
         var info = new ProcessStartInfo("bash", [Path.Combine(RepoPaths.Root, "events.sh"), "up", .. options])
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             WorkingDirectory = RepoPaths.Root,
         };
         info.Environment["EVENTS_DATA_DIR"] = _dataDir;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // It went on to install, start and build instead of refusing: stop it before it takes the ports.
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await stdout + await stderr);
+        // Should it go on to install, start and build instead of refusing, the timeout stops it before it takes the ports.
+        return CommandRun.RunAsync(info, TimeSpan.FromSeconds(30));
     }
 
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);
