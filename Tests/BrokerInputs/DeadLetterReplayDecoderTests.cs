@@ -15,7 +15,7 @@ namespace Events.Tests.BrokerInputs;
 public sealed class DeadLetterReplayDecoderTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
-    private static readonly DeadLetterReplayDecoder Decoder = new(new TableCatalog(AllTables.List), new FixedTime(Now));
+    private static readonly DeadLetterReplayDecoder Decoder = new(new TableCatalog(AllTables.List), new ManualClock { Now = Now });
 
     [Fact]
     public void ALetterAsTheSinkWroteIt_GoesToTheTableThatRefusedIt_WithItsGroupAsItCame()

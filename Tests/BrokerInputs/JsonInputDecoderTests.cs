@@ -16,7 +16,7 @@ public sealed class JsonInputDecoderTests
     private static readonly JsonInputDecoder Decoder = new(Options.Create(new BrokerInputsOptions
     {
         Inputs = [new JsonInputOptions { Queue = "create_user_account_q", StreamKey = "user_account", IdField = "user_id" }],
-    }), new FixedTime(Now));
+    }), new ManualClock { Now = Now });
 
     private static RabbitMqDecodeResult Decode(string queue, string table, string body) => Decoder.Decode(new RabbitMqInputMessage(
         new RabbitMqInputOptions { Queue = queue, StreamKey = table }, "identity.dx", "create_user_account",

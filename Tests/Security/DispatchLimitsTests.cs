@@ -70,7 +70,7 @@ public sealed class DispatchLimitsTests
         var now = 100L * 86_400_000;
         var batch = Batch(Header("d1"), Launch("recent", now - 1000), Launch("old", 5), new Event { Id = "x", Timestamp = "7" });
 
-        var grouper = new EventGrouper(new Unit.FixedTime(DateTimeOffset.FromUnixTimeMilliseconds(now)),
+        var grouper = new EventGrouper(new Unit.ManualClock { Now = DateTimeOffset.FromUnixTimeMilliseconds(now) },
             Microsoft.Extensions.Options.Options.Create(new LimitsOptions { OldEventAge = TimeSpan.FromDays(30), ClockSkew = TimeSpan.FromMinutes(1) }));
 
         var flags = grouper.Group(batch, "grpc").Flags;

@@ -105,7 +105,7 @@ public sealed class EventFlagsTests
         Assert.Equal(5, groups.SelectMany(g => g.Events).Count(e => e.Flag is not null));
     }
 
-    private static EventGrouper Grouper(TimeSpan clockSkew) => new(new FixedTime(DateTimeOffset.FromUnixTimeMilliseconds(Now)),
+    private static EventGrouper Grouper(TimeSpan clockSkew) => new(new ManualClock { Now = DateTimeOffset.FromUnixTimeMilliseconds(Now) },
         Microsoft.Extensions.Options.Options.Create(new LimitsOptions { OldEventAge = ThirtyDays, ClockSkew = clockSkew }));
 
     [Fact]

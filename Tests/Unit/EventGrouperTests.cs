@@ -10,7 +10,7 @@ namespace Events.Tests.Unit;
 public sealed class EventGrouperTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(1_750_000_000_000);
-    private readonly EventGrouper _grouper = new(new FixedTime(Now), Options.Create(new LimitsOptions()));
+    private readonly EventGrouper _grouper = new(new ManualClock { Now = Now }, Options.Create(new LimitsOptions()));
 
     [Fact]
     public void Group_MixedTypes_OneGroupPerMessageTypeName()
@@ -72,7 +72,7 @@ public sealed class EventGrouperTests
     public void Group_AheadByMoreThanClockSkew_IsClampedAndFlagged()
     {
         var now = Now.ToUnixTimeMilliseconds();
-        var grouper = new EventGrouper(new FixedTime(Now), Options.Create(new LimitsOptions { ClockSkew = TimeSpan.FromSeconds(10) }));
+        var grouper = new EventGrouper(new ManualClock { Now = Now }, Options.Create(new LimitsOptions { ClockSkew = TimeSpan.FromSeconds(10) }));
         var batch = Batch(Header("d1"), Launch("within", now + 10_000), Launch("beyond", now + 10_001));
 
         var events = grouper.Group(batch, "grpc").Groups.Single().Events.ToDictionary(e => e.Id);
@@ -87,7 +87,7 @@ public sealed class EventGrouperTests
     public void Group_ClockSkewZero_FlagsEveryEventAhead()
     {
         var now = Now.ToUnixTimeMilliseconds();
-        var grouper = new EventGrouper(new FixedTime(Now), Options.Create(new LimitsOptions { ClockSkew = TimeSpan.Zero }));
+        var grouper = new EventGrouper(new ManualClock { Now = Now }, Options.Create(new LimitsOptions { ClockSkew = TimeSpan.Zero }));
         var batch = Batch(Header("d1"), Launch("now", now), Launch("ahead", now + 1));
 
         var events = grouper.Group(batch, "grpc").Groups.Single().Events.ToDictionary(e => e.Id);
