@@ -28,6 +28,7 @@ internal sealed record BenchReport
     public double? RowsPerInsert { get; init; }
     public double? InsertsPerSecPerTable { get; init; }
     public double? EventsPerRabbitmqMessage { get; init; }
+    /// <summary>The most a silo (or the Api) held in the peak or the half-rate phase.</summary>
     public double? SiloPeakRssMb { get; init; }
     public double? ApiPeakRssMb { get; init; }
     public long FailedCalls { get; init; }

@@ -35,7 +35,7 @@ internal static class ReportPrinter
             rows.Add(($"ClickHouse '{table}': rows per insert, inserts/s", $"{N(figures.RowsPerInsert)}, {figures.InsertsPerSec:0.##}", table == "event" ? $"{Target(report, 5)}, {Target(report, 6)}" : ""));
         }
         rows.Add(("events per RabbitMQ message, message bytes", $"{N(main.EventsPerRabbitmqMessage)}, {N(main.RabbitmqMessageBytes)}", ""));
-        rows.Add(("silo / api peak RSS MB (peak phase)", $"{N(report.SiloPeakRssMb)} / {N(report.ApiPeakRssMb)}", Target(report, 7)));
+        rows.Add(("silo / api peak RSS MB (peak and half rate)", $"{N(report.SiloPeakRssMb)} / {N(report.ApiPeakRssMb)}", Target(report, 7)));
         rows.Add(("calls not accepted (by status)", main.FailedCalls == 0 ? "0" : string.Join(", ", main.Outcomes.Where(o => o.Key != "SUCCESS").Select(o => $"{o.Key} {o.Value}")), ""));
         rows.Add(("CPU cores busy in the peak window", Cpu(main.Processes), "of " + Environment.ProcessorCount));
         rows.Add(("silo GC: paused s (% of window), collections (peak)", Gc(main.SiloGc), ""));
