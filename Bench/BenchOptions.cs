@@ -21,8 +21,8 @@ internal sealed record BenchOptions
             --types N|all|A,B,...        event types mixed in each batch (10)
             --duration S                 measured seconds of the main phase (60)
             --events N                   or stop the main phase after N accepted events
-            --warmup S                   unmeasured seconds before each phase (30: a freshly started cluster, and this
-                                         benchmark, run slower for their first seconds; BENCHMARKS.md)
+            --warmup S                   unmeasured seconds before each phase (30: a freshly started silo runs slower code for
+                                         its first ~30 s while the JIT tiers it up; BENCHMARKS.md)
             --rate EVENTS_PER_SEC        open loop at this rate instead of closed-loop peak; latency counts from
                                          the intended send time (no coordinated omission)
             --max-in-flight N            open loop: calls outstanding at most (2048)
