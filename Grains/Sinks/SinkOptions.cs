@@ -13,8 +13,9 @@ public sealed class SinkOptions
 
     /// <summary>
     /// Flush what waits once this long has passed since the last flush, whatever its count; if an insert is still
-    /// running then, right after it ends (one insert at a time per table). Default 0.5 s: at most two inserts a second
-    /// per table, and rows queryable within about 2 s (BENCHMARKS.md).
+    /// running then, at the sink timer's first tick after it ends (it ticks five times an interval): one insert at a
+    /// time per table. Default 0.5 s: at most two inserts a second per table, and rows queryable within about 2 s
+    /// (BENCHMARKS.md).
     /// </summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
