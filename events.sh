@@ -9,6 +9,7 @@
 #   ./events.sh logs [name]      follow the cluster's logs (silo-1, api, ...)
 #   ./events.sh send [--count N] send a sample batch through the gRPC front door
 #   ./events.sh dlq list|replay  show dead letters and why; send them back into the pipeline after a fix
+#   ./events.sh dlq export --to FILE [--limit N]  move dead letters no replay will store into a file
 #   ./events.sh bench [options]  benchmark the running cluster (~3.5 min; --help for options; Bench/results/latest.json)
 set -euo pipefail
 
@@ -237,5 +238,5 @@ case "${1:-}" in
   send) shift; cli send "$@" ;;
   dlq) shift; cli dlq "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -10,6 +10,7 @@ const string Usage = """
     usage: events-cli send [--count N] [--device ID]     dispatch a sample batch through the gRPC front door
            events-cli dlq list [--limit N]               show dead letters and why they are there
            events-cli dlq replay [--limit N]             send dead letters back into the pipeline
+           events-cli dlq export --to FILE [--limit N]   move dead letters into a file (JSON lines), e.g. ones no replay stores
     options: --grpc URL (EVENTS_GRPC_URL, http://127.0.0.1:8017)
              --rabbitmq URI (EVENTS_RABBITMQ_URI, amqp://guest:guest@127.0.0.1:5672/)
              --queue-prefix NAME (events-stream)
@@ -29,10 +30,11 @@ try
         ("send", _) => await SendAsync(),
         ("dlq", "list") => await ListAsync(),
         ("dlq", "replay") => await ReplayAsync(),
+        ("dlq", "export") => await ExportAsync(),
         _ => Fail(Usage, 2),
     };
 }
-catch (Exception ex) when (ex is InvalidOperationException or BrokerUnreachableException)
+catch (Exception ex) when (ex is InvalidOperationException or BrokerUnreachableException or IOException or UnauthorizedAccessException)
 {
     return Fail($"error: {ex.Message}", 1);
 }
@@ -65,6 +67,14 @@ async Task<int> ReplayAsync()
     await using var queue = await DeadLetterQueue.OpenAsync(broker, queuePrefix);
     var (_, notReplayed) = await DeadLetterCommands.ReplayAsync(queue, Console.Out, Count("--limit", int.MaxValue));
     return notReplayed == 0 ? 0 : 1;
+}
+
+async Task<int> ExportAsync()
+{
+    if (Option("--to", null, "") is not { Length: > 0 } path) return Fail("dlq export needs --to FILE: the letters leave the queue for that file", 2);
+    await using var queue = await DeadLetterQueue.OpenAsync(broker, queuePrefix);
+    await DeadLetterExport.ExportAsync(queue, path, Console.Out, Count("--limit", int.MaxValue));
+    return 0;
 }
 
 string Option(string name, string? variable, string fallback)

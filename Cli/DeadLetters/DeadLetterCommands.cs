@@ -5,7 +5,7 @@ using RabbitMQ.Client;
 
 namespace Events.Cli.DeadLetters;
 
-/// <summary><c>dlq list</c> and <c>dlq replay</c>.</summary>
+/// <summary><c>dlq list</c> and <c>dlq replay</c> (<c>dlq export</c>: <see cref="DeadLetterExport"/>).</summary>
 internal static class DeadLetterCommands
 {
     /// <summary>Shows up to <paramref name="limit"/> dead letters with their reasons; leaves them in the queue.</summary>
@@ -77,7 +77,8 @@ internal static class DeadLetterCommands
         return (replayed, left);
     }
 
-    private static string Describe(BasicGetResult message)
+    /// <summary>One line saying what a letter holds and why it is here.</summary>
+    internal static string Describe(BasicGetResult message)
     {
         if (ParseEvents(message) is { } letter)
         {

@@ -39,11 +39,12 @@ public static class RabbitMqQueues
     public static Task PublishRawAsync(string queue, byte[] body) => PublishAsync(queue, body, contentType: null);
 
     /// <summary>Puts a message with a content type straight into a queue, as a silo writing a dead letter would.</summary>
-    public static async Task PublishAsync(string queue, byte[] body, string? contentType)
+    public static async Task PublishAsync(string queue, byte[] body, string? contentType, IDictionary<string, object?>? headers = null)
     {
         await using var connection = await Factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
-        await channel.BasicPublishAsync("", queue, mandatory: true, new BasicProperties { Persistent = true, ContentType = contentType }, body);
+        var properties = new BasicProperties { Persistent = true, ContentType = contentType, Headers = headers };
+        await channel.BasicPublishAsync("", queue, mandatory: true, properties, body);
     }
 
     public static async Task PurgeAsync(string queue)
