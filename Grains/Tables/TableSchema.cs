@@ -18,7 +18,7 @@ public sealed class TableSchema
     public string? PartitionBy { get; init; }
 
     /// <summary>
-    /// MergeTree settings, given to tables made before too (<see cref="AlterSettingsSql"/>). ClickHouse merges about ten
+    /// MergeTree settings, given to tables made before without them too (<see cref="AlterSettingsSql"/>). ClickHouse merges about ten
     /// parts of a size at a time instead of five, so each row is rewritten less often: merges were almost half of its
     /// CPU at peak. The price is about twice as many active parts, and a point query reads a granule of each
     /// (BENCHMARKS.md, "Cheaper inserts and merges").
@@ -88,6 +88,18 @@ public sealed class TableSchema
         return $"CREATE TABLE IF NOT EXISTS `{database}`.`{Name}` (\n    {columns}\n) ENGINE = {Engine}{partition}\nORDER BY ({OrderBy})\nSETTINGS {Settings}";
     }
 
-    /// <summary>Gives a table made before <see cref="Settings"/> changed the current ones (metadata only).</summary>
-    public string AlterSettingsSql(string database) => $"ALTER TABLE `{database}`.`{Name}` MODIFY SETTING {Settings}";
+    /// <summary>
+    /// Gives a table made before <see cref="Settings"/> changed the ones it lacks (metadata only), or null when it has
+    /// each of them: a value an operator set since is theirs to keep. <paramref name="createTableQuery"/> is the table's
+    /// <c>SHOW CREATE TABLE</c>.
+    /// </summary>
+    public string? AlterSettingsSql(string database, string createTableQuery)
+    {
+        var clause = createTableQuery.LastIndexOf("SETTINGS ", StringComparison.Ordinal) is var at and >= 0 ? createTableQuery[(at + 9)..] : "";
+        var present = clause.Split(',').Select(SettingName).ToHashSet(StringComparer.Ordinal);
+        var missing = Settings.Split(',').Select(s => s.Trim()).Where(s => !present.Contains(SettingName(s))).ToList();
+        return missing.Count == 0 ? null : $"ALTER TABLE `{database}`.`{Name}` MODIFY SETTING {string.Join(", ", missing)}";
+    }
+
+    private static string SettingName(string setting) => setting.Split('=')[0].Trim();
 }

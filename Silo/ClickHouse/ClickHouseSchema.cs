@@ -7,7 +7,7 @@ namespace Events.Silo.ClickHouse;
 
 /// <summary>
 /// Creates the database and a table the first time it is needed, and gives a table made by an older version the
-/// current settings (idempotent DDL).
+/// settings it lacks (idempotent DDL; a setting the table has, an operator's value say, is left alone).
 /// </summary>
 internal sealed class ClickHouseSchema(IOptions<ClickHouseOptions> options, ClickHouseClient client)
 {
@@ -31,6 +31,10 @@ internal sealed class ClickHouseSchema(IOptions<ClickHouseOptions> options, Clic
     {
         await client.ExecuteNonQueryAsync($"CREATE DATABASE IF NOT EXISTS `{_options.Database}`");
         await client.ExecuteNonQueryAsync(table.CreateTableSql(_options.Database));
-        await client.ExecuteNonQueryAsync(table.AlterSettingsSql(_options.Database));
+        var created = await client.ExecuteScalarAsync($"SHOW CREATE TABLE `{_options.Database}`.`{table.Name}`");
+        if (table.AlterSettingsSql(_options.Database, created as string ?? "") is { } alter)
+        {
+            await client.ExecuteNonQueryAsync(alter);
+        }
     }
 }

@@ -139,6 +139,19 @@ public sealed class ClickHouseTableWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASettingAnOperatorChanged_IsKeptWhenTheTableIsFirstUsed()
+    {
+        var table = Table("tuned");
+        await _query.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS `{_database}`");
+        await _query.ExecuteAsync(table.CreateTableSql(_database));
+        await _query.ExecuteAsync($"ALTER TABLE `{_database}`.tuned MODIFY SETTING merge_selector_base = 7");
+
+        await _schema.EnsureAsync(table); // as a silo starting after the operator's change
+
+        Assert.Contains("merge_selector_base = 7", await _query.ExecuteAsync($"SHOW CREATE TABLE `{_database}`.tuned"));
+    }
+
+    [Fact]
     public void ATypeWithoutAnEncoder_FailsNamingTheColumn()
     {
         var table = new TableSchema

@@ -84,6 +84,18 @@ public sealed class EventTableTests
         Assert.EndsWith("SETTINGS merge_selector_base = 10", sql);
     }
 
+    [Theory]
+    [InlineData("ENGINE = MergeTree ORDER BY id", "merge_selector_base = 10")]
+    [InlineData("ENGINE = MergeTree ORDER BY id SETTINGS index_granularity = 8192", "merge_selector_base = 10")]
+    [InlineData("ENGINE = MergeTree ORDER BY id SETTINGS index_granularity = 8192, merge_selector_base = 7", null)]
+    [InlineData("ENGINE = MergeTree ORDER BY id SETTINGS merge_selector_base = 10", null)]
+    public void AlterSettingsSql_GivesOnlyTheSettingsTheTableLacks(string createTableQuery, string? altered)
+    {
+        var sql = EventTables.Event.AlterSettingsSql("db1", createTableQuery);
+
+        Assert.Equal(altered is null ? null : $"ALTER TABLE `db1`.`event` MODIFY SETTING {altered}", sql);
+    }
+
     [Fact]
     public void Catalog_UnknownTable_SaysWhichName()
     {
