@@ -27,6 +27,25 @@ internal sealed class OwnStreamQueues : IAsyncDisposable
 
     public static ValueTask RequireBrokerAsync() => new(LocalServices.RequireAsync("RabbitMQ", LocalServices.RabbitMqPort));
 
+    /// <summary>
+    /// Puts <paramref name="text"/> in the (declared) stream queue and rejects it, as a receiver does with a message it
+    /// cannot read: the broker dead-letters it, naming the queue in <c>x-death</c>. Returns once it is a dead letter.
+    /// </summary>
+    public async Task RejectToDeadLetterAsync(string text)
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var before = await RabbitMqQueues.ReadyCountAsync(Options.DeadLetterName);
+        await RabbitMqQueues.PublishRawAsync(Queue, System.Text.Encoding.UTF8.GetBytes(text));
+        await using (var channel = await Connector.CreateChannelAsync(null, cancellation))
+        {
+            var rejected = await channel.BasicGetAsync(Queue, autoAck: false, cancellation);
+            Assert.NotNull(rejected);
+            await channel.BasicNackAsync(rejected.DeliveryTag, multiple: false, requeue: false, cancellation);
+        }
+        await Eventually.Until(() => RabbitMqQueues.ReadyCountAsync(Options.DeadLetterName), n => n == before + 1, TimeSpan.FromSeconds(10),
+            n => $"expected {before + 1} dead letters, found {n}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

@@ -46,15 +46,7 @@ public sealed class DeadLetterExportTests : IAsyncLifetime
     public async Task Export_ABrokerDeadLetter_KeepsTheBrokersDeathRecord()
     {
         // RabbitMQ's x-death header is a list of tables whose strings come as bytes.
-        await RabbitMqQueues.PublishRawAsync(_queues.Queue, "rejected"u8.ToArray());
-        await using (var channel = await _queues.Connector.CreateChannelAsync(null, TestContext.Current.CancellationToken))
-        {
-            var rejected = await channel.BasicGetAsync(_queues.Queue, autoAck: false, TestContext.Current.CancellationToken);
-            Assert.NotNull(rejected);
-            await channel.BasicNackAsync(rejected.DeliveryTag, multiple: false, requeue: false, TestContext.Current.CancellationToken);
-        }
-        await Eventually.Until(() => RabbitMqQueues.ReadyCountAsync(_queues.Options.DeadLetterName), n => n == 1, TimeSpan.FromSeconds(10),
-            n => $"expected 1 dead letter, found {n}");
+        await _queues.RejectToDeadLetterAsync("rejected");
         var path = Path.Combine(_directory, "letters.jsonl");
 
         await using (var queue = await DeadLetterQueue.OpenAsync(LocalServices.RabbitMqUri, _queues.Prefix))
