@@ -27,6 +27,13 @@ internal sealed class OwnStreamQueues : IAsyncDisposable
 
     public static ValueTask RequireBrokerAsync() => new(LocalServices.RequireAsync("RabbitMQ", LocalServices.RabbitMqPort));
 
+    /// <summary>Declares the stream queue and the dead-letter exchange and queue, as a silo does.</summary>
+    public async Task DeclareAsync()
+    {
+        await using var channel = await Connector.CreateChannelAsync(null, TestContext.Current.CancellationToken);
+        await RabbitMqTopology.DeclareQueueAsync(channel, Options, Queue, TestContext.Current.CancellationToken);
+    }
+
     /// <summary>
     /// Puts <paramref name="text"/> in the (declared) stream queue and rejects it, as a receiver does with a message it
     /// cannot read: the broker dead-letters it, naming the queue in <c>x-death</c>. Returns once it is a dead letter.

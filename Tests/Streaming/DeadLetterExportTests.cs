@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Events.Cli.DeadLetters;
-using Events.Streaming.RabbitMQ;
 using Events.Tests.Infrastructure;
 
 namespace Events.Tests.Streaming;
@@ -14,8 +13,7 @@ public sealed class DeadLetterExportTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await OwnStreamQueues.RequireBrokerAsync();
-        await using var channel = await _queues.Connector.CreateChannelAsync(null, TestContext.Current.CancellationToken);
-        await RabbitMqTopology.DeclareQueueAsync(channel, _queues.Options, _queues.Queue, TestContext.Current.CancellationToken);
+        await _queues.DeclareAsync();
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using Events.Cli.DeadLetters;
-using Events.Streaming.RabbitMQ;
 using Events.Tests.Infrastructure;
 
 namespace Events.Tests.Streaming;
@@ -15,14 +14,11 @@ public sealed class DeadLetterReplayTests : IAsyncLifetime
     public async Task ALetterThatCannotBeReplayed_StaysInTheQueue_AndDoesNotHoldBackTheOnesBehindIt()
     {
         var origin = _queues.Queue;
-        await using (var channel = await _queues.Connector.CreateChannelAsync(null, TestContext.Current.CancellationToken))
-        {
-            await RabbitMqTopology.DeclareQueueAsync(channel, _queues.Options, origin, TestContext.Current.CancellationToken);
-            // First in the queue: groups a sink could not read, which no replay can send back.
-            await RabbitMqQueues.PublishAsync(_queues.Options.DeadLetterName, [1, 2, 3], DeadLetterMessage.UnreadableContentType);
-            // Behind it: a message a receiver rejected, which the broker dead-lettered naming its queue.
-            await _queues.RejectToDeadLetterAsync("rejected once");
-        }
+        await _queues.DeclareAsync();
+        // First in the queue: groups a sink could not read, which no replay can send back.
+        await RabbitMqQueues.PublishAsync(_queues.Options.DeadLetterName, [1, 2, 3], DeadLetterMessage.UnreadableContentType);
+        // Behind it: a message a receiver rejected, which the broker dead-lettered naming its queue.
+        await _queues.RejectToDeadLetterAsync("rejected once");
         await Eventually.Until(() => RabbitMqQueues.ReadyCountAsync(_queues.Options.DeadLetterName), n => n == 2, TimeSpan.FromSeconds(10),
             n => $"expected 2 dead letters, found {n}");
 
@@ -45,8 +41,7 @@ public sealed class DeadLetterReplayTests : IAsyncLifetime
     {
         // A letter the silos refuse again comes back behind the others: a replay must not take it round and round.
         var origin = _queues.Queue;
-        await using var channel = await _queues.Connector.CreateChannelAsync(null, TestContext.Current.CancellationToken);
-        await RabbitMqTopology.DeclareQueueAsync(channel, _queues.Options, origin, TestContext.Current.CancellationToken);
+        await _queues.DeclareAsync();
         await _queues.RejectToDeadLetterAsync("first");
         await using var queue = await DeadLetterQueue.OpenAsync(LocalServices.RabbitMqUri, _queues.Prefix);
         await _queues.RejectToDeadLetterAsync("after the replay started");
