@@ -16,7 +16,10 @@ internal sealed class PipelineOptionsValidator(TableCatalog catalog)
     public ValidateOptionsResult Validate(string? name, PublisherOptions options) => Result(Problems(
         (options.ShardsPerTable is < 1 or > 1024, "Events:Publisher:ShardsPerTable must be between 1 and 1024."),
         (options.MaxInFlightPerTable is < 1 or > 256, "Events:Publisher:MaxInFlightPerTable must be between 1 and 256."),
-        (options.MaxEventsPerMessage < 1, "Events:Publisher:MaxEventsPerMessage must be at least 1.")));
+        (options.MaxEventsPerMessage < 1, "Events:Publisher:MaxEventsPerMessage must be at least 1."),
+        (options.Linger < TimeSpan.Zero || options.Linger > TimeSpan.FromSeconds(1),
+            "Events:Publisher:Linger must be between 0 and 1 second."),
+        (options.LingerUntilEvents < 1, "Events:Publisher:LingerUntilEvents must be at least 1.")));
 
     public ValidateOptionsResult Validate(string? name, SinkOptions options) => Result(Problems(
         (options.MaxRows < 1, "Events:Sink:MaxRows must be at least 1."),

@@ -5,8 +5,11 @@ namespace Events.Grains.Publishing;
 /// <summary>
 /// Group commit for one table: groups that arrive while a message is being confirmed wait and leave
 /// together in the next message. A lone group leaves at once, so coalescing adds no latency when idle
-/// and makes messages bigger exactly when load is high. More messages are confirmed at once (up to
-/// <see cref="PublisherOptions.MaxInFlightPerTable"/>) only while a full message's worth of events waits:
+/// and makes messages bigger exactly when load is high. After a confirm, a message of fewer than
+/// <see cref="PublisherOptions.LingerUntilEvents"/> events waits for more until its first group has waited
+/// <see cref="PublisherOptions.Linger"/>.
+/// More messages are confirmed at once (up to <see cref="PublisherOptions.MaxInFlightPerTable"/>) only while a full
+/// message's worth of events waits:
 /// when one confirm at a time cannot keep up, not whenever a slot is free (BENCHMARKS.md). A group still
 /// waiting when its caller has stopped waiting is dropped, so an overloaded lane does not publish for nobody.
 /// </summary>
@@ -16,6 +19,7 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
     private readonly List<Pending> _pending = [];
     private int _pendingEvents;
     private int _running;
+    private TaskCompletionSource? _filled; // set while a drainer lingers; completed once enough events wait
     private uint _nextShard = (uint)Random.Shared.Next();
 
     /// <summary>
@@ -24,15 +28,21 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
     /// </summary>
     public Task EnqueueAsync(EventGroup group, TimeSpan waitAtMost)
     {
+        var now = Stopwatch.GetTimestamp();
         var dropAfter = waitAtMost == Timeout.InfiniteTimeSpan
             ? long.MaxValue
-            : Stopwatch.GetTimestamp() + (long)(waitAtMost.TotalSeconds * Stopwatch.Frequency);
-        var pending = new Pending(group, dropAfter);
+            : now + (long)(waitAtMost.TotalSeconds * Stopwatch.Frequency);
+        var pending = new Pending(group, now, dropAfter);
         bool start;
         lock (_lock)
         {
             _pending.Add(pending);
             _pendingEvents += group.Events.Count;
+            if (_filled is not null && _pendingEvents >= LingerUntilEvents)
+            {
+                _filled.TrySetResult();
+                _filled = null;
+            }
             start = MayStartMessage();
             if (start)
             {
@@ -49,22 +59,47 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
 
     private async Task DrainAsync()
     {
+        var afterConfirm = false;
         while (true)
         {
             List<Pending> batch;
+            TaskCompletionSource? filled = null;
+            var linger = TimeSpan.Zero;
             lock (_lock)
             {
                 // Leaving is safe while groups wait: MayStartMessage is false only with another message in flight,
                 // and its drainer looks again when that message is confirmed.
                 _running--;
-                if (!MayStartMessage() || TakeNextMessage() is not { Count: > 0 } next)
+                if (!MayStartMessage() || _pending.Count == 0)
                 {
                     return;
                 }
                 _running++;
-                batch = next;
+                if (afterConfirm && (linger = LingerLeft()) > TimeSpan.Zero)
+                {
+                    // Groups came while the last message was confirmed, so more are coming: let them fill this one.
+                    filled = _filled ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    batch = [];
+                }
+                else
+                {
+                    batch = TakeNextMessage();
+                }
             }
-            await SendAsync(batch);
+            if (filled is not null)
+            {
+                await filled.Task.WaitAsync(linger).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                lock (_lock)
+                {
+                    if (_filled == filled) _filled = null;
+                    batch = TakeNextMessage();
+                }
+            }
+            if (batch.Count > 0)
+            {
+                await SendAsync(batch);
+            }
+            afterConfirm = true;
         }
     }
 
@@ -82,6 +117,14 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
             batch.ForEach(p => p.Completion.TrySetException(ex));
         }
     }
+
+    // A full message never waits for more.
+    private int LingerUntilEvents => Math.Min(options.LingerUntilEvents, options.MaxEventsPerMessage);
+
+    /// <summary>How much longer the next message may wait for more groups: until its first group has waited Linger.</summary>
+    private TimeSpan LingerLeft() => _pendingEvents < LingerUntilEvents
+        ? options.Linger - Stopwatch.GetElapsedTime(_pending[0].Arrived)
+        : TimeSpan.Zero;
 
     private bool MayStartMessage() =>
         _running == 0 || (_running < options.MaxInFlightPerTable && _pendingEvents >= options.MaxEventsPerMessage);
@@ -123,9 +166,12 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
         pending.Completion.TrySetException(new TimeoutException($"the group waited longer than its caller for a message to {table}"));
     }
 
-    private sealed class Pending(EventGroup group, long dropAfter)
+    private sealed class Pending(EventGroup group, long arrived, long dropAfter)
     {
         public EventGroup Group { get; } = group;
+
+        /// <summary>Stopwatch timestamp of its arrival.</summary>
+        public long Arrived { get; } = arrived;
 
         /// <summary>Stopwatch timestamp after which nobody waits for this group any more.</summary>
         public long DropAfter { get; } = dropAfter;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Events.Grains;
 using Events.Grains.Publishing;
 using Events.Tests.Infrastructure;
@@ -157,5 +158,97 @@ public sealed class PublishLaneTests
         var namespaces = sender.Sent.Select(s => s.Stream.GetNamespace()).ToHashSet();
         Assert.Equal(3, namespaces.Count);
         Assert.All(namespaces, ns => Assert.Matches(SinkStreams.NamespacePattern, ns!));
+    }
+
+    [Fact]
+    public async Task Linger_AfterAConfirm_AFewWaitingEventsWaitForMore()
+    {
+        var sender = new GatedSender();
+        var lingerFor = TimeSpan.FromMilliseconds(400);
+        var lane = Lane(sender, new PublisherOptions { MaxInFlightPerTable = 1, Linger = lingerFor, LingerUntilEvents = 100 });
+        var first = lane.EnqueueAsync(Group(1), Forever);
+        await sender.WaitForSends(1);
+        var second = lane.EnqueueAsync(Group(2), Forever);
+
+        var arrived = Stopwatch.StartNew();
+
+        sender.Gate.SetResult();
+        await first;
+        await Task.Delay(100, Test);
+        Assert.Single(sender.Sent); // 2 events waited through the confirm: fewer than 100, so they linger
+        var third = lane.EnqueueAsync(Group(3), Forever);
+
+        await Task.WhenAll(second, third);
+        Assert.True(arrived.Elapsed >= lingerFor - TimeSpan.FromMilliseconds(20), $"left {arrived.Elapsed} after the group came");
+        Assert.Equal([1, 5], sender.Sent.Select(s => s.Batch.EventCount));
+    }
+
+    [Fact]
+    public async Task Linger_EndsAsSoonAsEnoughEventsWait()
+    {
+        var sender = new GatedSender();
+        var lane = Lane(sender, new PublisherOptions { MaxInFlightPerTable = 1, Linger = TimeSpan.FromSeconds(30), LingerUntilEvents = 5 });
+        var first = lane.EnqueueAsync(Group(1), Forever);
+        await sender.WaitForSends(1);
+        var second = lane.EnqueueAsync(Group(2), Forever);
+        sender.Gate.SetResult();
+        await first;
+        await Task.Delay(100, Test);
+        Assert.Single(sender.Sent);
+
+        var third = lane.EnqueueAsync(Group(3), Forever); // 5 events wait now: the message leaves, well before 30 s
+        await sender.WaitForSends(2);
+        await Task.WhenAll(second, third);
+        Assert.Equal([1, 5], sender.Sent.Select(s => s.Batch.EventCount));
+    }
+
+    [Fact]
+    public async Task Linger_AGroupReachingAnIdleLane_LeavesAtOnce()
+    {
+        var sender = new GatedSender();
+        sender.Gate.SetResult();
+        var lane = Lane(sender, new PublisherOptions { Linger = TimeSpan.FromSeconds(30), LingerUntilEvents = 1000 });
+
+        // Each group finds the lane idle, the one before it confirmed: none waits for the linger.
+        for (var i = 1; i <= 3; i++)
+        {
+            await lane.EnqueueAsync(Group(i), Forever).WaitAsync(TimeSpan.FromSeconds(5), Test);
+            await Task.Delay(50, Test); // until the drainer has seen the lane empty and left
+        }
+        Assert.Equal([1, 2, 3], sender.Sent.Select(s => s.Batch.EventCount));
+    }
+
+    [Fact]
+    public async Task Linger_AFullMessageWaiting_LeavesAtOnce()
+    {
+        var sender = new GatedSender();
+        var lane = Lane(sender, new PublisherOptions
+        {
+            MaxInFlightPerTable = 1, MaxEventsPerMessage = 5, Linger = TimeSpan.FromSeconds(30), LingerUntilEvents = 1000,
+        });
+        _ = lane.EnqueueAsync(Group(1), Forever);
+        await sender.WaitForSends(1);
+        _ = lane.EnqueueAsync(Group(3), Forever);
+        _ = lane.EnqueueAsync(Group(3), Forever);
+
+        sender.Gate.SetResult();
+        await sender.WaitForSends(2);
+        Assert.Equal(3, sender.Sent.ElementAt(1).Batch.EventCount);
+    }
+
+    [Fact]
+    public async Task Linger_IsCountedFromTheFirstGroupsArrival()
+    {
+        var sender = new GatedSender();
+        var lane = Lane(sender, new PublisherOptions { MaxInFlightPerTable = 1, Linger = TimeSpan.FromSeconds(2), LingerUntilEvents = 1000 });
+        var first = lane.EnqueueAsync(Group(1), Forever);
+        await sender.WaitForSends(1);
+        var second = lane.EnqueueAsync(Group(2), Forever);
+        await Task.Delay(TimeSpan.FromSeconds(2.1), Test); // a confirm slower than the linger
+
+        sender.Gate.SetResult();
+        // It already waited the linger during the confirm: it leaves right away, not 2 s later.
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(1), Test);
+        Assert.Equal([1, 2], sender.Sent.Select(s => s.Batch.EventCount));
     }
 }
