@@ -7,9 +7,8 @@ namespace Events.Grains.Publishing;
 /// together in the next message. A lone group leaves at once, so coalescing adds no latency when idle
 /// and makes messages bigger exactly when load is high. After a confirm, a message of fewer than
 /// <see cref="PublisherOptions.LingerUntilEvents"/> events waits for more until its first group has waited
-/// <see cref="PublisherOptions.Linger"/>.
-/// More messages are confirmed at once (up to <see cref="PublisherOptions.MaxInFlightPerTable"/>) only while a full
-/// message's worth of events waits:
+/// <see cref="PublisherOptions.Linger"/>. More messages are confirmed at once (up to
+/// <see cref="PublisherOptions.MaxInFlightPerTable"/>) only while a full message's worth of events waits:
 /// when one confirm at a time cannot keep up, not whenever a slot is free (BENCHMARKS.md). A group still
 /// waiting when its caller has stopped waiting is dropped, so an overloaded lane does not publish for nobody.
 /// </summary>

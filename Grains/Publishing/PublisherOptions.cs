@@ -21,9 +21,9 @@ public sealed class PublisherOptions
 
     /// <summary>
     /// After a table's message is confirmed, the next one waits to fill up to <see cref="LingerUntilEvents"/> events
-    /// until its first group has waited this long. A group arriving at an idle lane leaves at once. Below peak messages were small (60-250 events), and the
-    /// broker spends about a millisecond of CPU per message whatever its size (BENCHMARKS.md, "Lingering for bigger
-    /// messages"). Default 5 ms; 0 turns it off.
+    /// until its first group has waited this long. A group arriving at an idle lane leaves at once. Without it, messages
+    /// below peak carried 64-176 events, and the broker's CPU goes by messages more than by bytes (BENCHMARKS.md,
+    /// "Lingering for bigger messages"). Default 5 ms; 0 turns it off.
     /// </summary>
     public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(5);
 
