@@ -19,7 +19,9 @@ internal sealed class PipelineOptionsValidator(TableCatalog catalog)
         (options.MaxEventsPerMessage < 1, "Events:Publisher:MaxEventsPerMessage must be at least 1."),
         (options.Linger < TimeSpan.Zero || options.Linger > TimeSpan.FromSeconds(1),
             "Events:Publisher:Linger must be between 0 and 1 second."),
-        (options.LingerUntilEvents < 1, "Events:Publisher:LingerUntilEvents must be at least 1.")));
+        (options.LingerUntilEvents < 1, "Events:Publisher:LingerUntilEvents must be at least 1."),
+        (options.SlowConfirm < TimeSpan.Zero || options.SlowConfirm > TimeSpan.FromSeconds(10),
+            "Events:Publisher:SlowConfirm must be between 0 and 10 seconds.")));
 
     public ValidateOptionsResult Validate(string? name, SinkOptions options) => Result(Problems(
         (options.MaxRows < 1, "Events:Sink:MaxRows must be at least 1."),

@@ -9,8 +9,9 @@ namespace Events.Grains.Publishing;
 /// <see cref="PublisherOptions.LingerUntilEvents"/> events waits for more until its first group has waited
 /// <see cref="PublisherOptions.Linger"/>. More messages are confirmed at once (up to
 /// <see cref="PublisherOptions.MaxInFlightPerTable"/>) only while a full message's worth of events waits:
-/// when one confirm at a time cannot keep up, not whenever a slot is free (BENCHMARKS.md). A group still
-/// waiting when its caller has stopped waiting is dropped, so an overloaded lane does not publish for nobody.
+/// when one confirm at a time cannot keep up, not whenever a slot is free (BENCHMARKS.md), or once a message has
+/// waited <see cref="PublisherOptions.SlowConfirm"/> for its confirm, so that the groups behind it do not wait too. A
+/// group still waiting when its caller has stopped waiting is dropped, so an overloaded lane does not publish for nobody.
 /// </summary>
 internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBatchCodec codec, PublisherOptions options, PublishMetrics metrics)
 {
@@ -19,6 +20,7 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
     private int _pendingEvents;
     private int _running;
     private TaskCompletionSource? _filled; // set while a drainer lingers; completed once enough events wait
+    private readonly List<long> _confirming = []; // when each message now being confirmed left, oldest first
     private uint _nextShard = (uint)Random.Shared.Next();
 
     /// <summary>
@@ -104,6 +106,32 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
 
     private async Task SendAsync(List<Pending> batch)
     {
+        var sentAt = Stopwatch.GetTimestamp();
+        lock (_lock) _confirming.Add(sentAt);
+        var send = SendMessageAsync(batch);
+        if (options.SlowConfirm > TimeSpan.Zero && !send.IsCompleted)
+        {
+            await send.WaitAsync(options.SlowConfirm).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!send.IsCompleted) StartAnotherMessage();
+        }
+        await send;
+        lock (_lock) _confirming.Remove(sentAt);
+    }
+
+    // The confirm is slow: the groups that wait behind it leave in another message.
+    private void StartAnotherMessage()
+    {
+        lock (_lock)
+        {
+            if (_pending.Count == 0 || !MayStartMessage()) return;
+            _running++;
+        }
+        _ = Task.Run(DrainAsync);
+    }
+
+    /// <summary>Never throws: the outcome goes to the batch's groups.</summary>
+    private async Task SendMessageAsync(List<Pending> batch)
+    {
         var shard = (int)(Interlocked.Increment(ref _nextShard) % (uint)options.ShardsPerTable);
         var message = codec.Encode(table, batch.ConvertAll(p => p.Group));
         try
@@ -126,7 +154,10 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
         : TimeSpan.Zero;
 
     private bool MayStartMessage() =>
-        _running == 0 || (_running < options.MaxInFlightPerTable && _pendingEvents >= options.MaxEventsPerMessage);
+        _running == 0 || (_running < options.MaxInFlightPerTable && (_pendingEvents >= options.MaxEventsPerMessage || OldestConfirmIsSlow()));
+
+    private bool OldestConfirmIsSlow() => options.SlowConfirm > TimeSpan.Zero && _confirming.Count > 0
+        && Stopwatch.GetElapsedTime(_confirming[0]) >= options.SlowConfirm;
 
     /// <summary>
     /// Takes waiting groups in arrival order up to the per-message event limit (at least one if any waits), and drops

@@ -27,6 +27,14 @@ public sealed class PublisherOptions
     /// </summary>
     public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// Once a table's message has waited this long for RabbitMQ's confirm, the groups waiting behind it leave in
+    /// another message (up to <see cref="MaxInFlightPerTable"/>), so a slow confirm holds up only its own groups.
+    /// Below peak a confirm takes a few milliseconds, and one in a hundred 30-75 ms (BENCHMARKS.md, "Not waiting
+    /// behind a slow confirm"). Default 20 ms; 0 turns it off.
+    /// </summary>
+    public TimeSpan SlowConfirm { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Events a message needs to leave before <see cref="Linger"/> has passed. Default 500.</summary>
     public int LingerUntilEvents { get; set; } = 500;
 

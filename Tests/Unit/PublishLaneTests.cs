@@ -29,7 +29,7 @@ public sealed class PublishLaneTests
     {
         var sender = new GatedSender();
         // Default MaxInFlightPerTable (4): free slots do not split the waiting groups into small messages.
-        var lane = Lane(sender, new PublisherOptions { ShardsPerTable = 4 });
+        var lane = Lane(sender, new PublisherOptions { ShardsPerTable = 4, SlowConfirm = TimeSpan.Zero });
 
         var first = lane.EnqueueAsync(Group(1), Forever);
         await sender.WaitForSends(1);
@@ -54,7 +54,7 @@ public sealed class PublishLaneTests
     public async Task Enqueue_WhileAFullMessageWaits_AnotherMessageIsConfirmedAtOnce()
     {
         var sender = new GatedSender();
-        var lane = Lane(sender, new PublisherOptions { MaxInFlightPerTable = 2, MaxEventsPerMessage = 5 });
+        var lane = Lane(sender, new PublisherOptions { MaxInFlightPerTable = 2, MaxEventsPerMessage = 5, SlowConfirm = TimeSpan.Zero });
         var first = lane.EnqueueAsync(Group(1), Forever);
         await sender.WaitForSends(1);
 
@@ -249,6 +249,85 @@ public sealed class PublishLaneTests
         sender.Gate.SetResult();
         // It already waited the linger during the confirm: it leaves right away, not 2 s later.
         await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(1), Test);
+        Assert.Equal([1, 2], sender.Sent.Select(s => s.Batch.EventCount));
+    }
+
+    [Fact]
+    public async Task SlowConfirm_GroupsWaitingBehindIt_LeaveInAnotherMessage()
+    {
+        var sender = new GatedSender();
+        var slow = TimeSpan.FromMilliseconds(300);
+        var lane = Lane(sender, new PublisherOptions { SlowConfirm = slow });
+        var first = lane.EnqueueAsync(Group(1), Forever);
+        await sender.WaitForSends(1);
+        var sentFirst = Stopwatch.StartNew();
+        var waiting = new[] { lane.EnqueueAsync(Group(2), Forever), lane.EnqueueAsync(Group(3), Forever) };
+
+        await Task.Delay(100, Test);
+        Assert.Single(sender.Sent); // not slow yet: they wait for its confirm, as one message would
+
+        await sender.WaitForSends(2);
+        Assert.True(sentFirst.Elapsed >= slow - TimeSpan.FromMilliseconds(20), $"left {sentFirst.Elapsed} after the first");
+        Assert.Equal(5, sender.Sent.ElementAt(1).Batch.EventCount);
+        Assert.False(first.IsCompleted);
+
+        sender.Gate.SetResult();
+        await Task.WhenAll(waiting.Append(first));
+    }
+
+    [Fact]
+    public async Task SlowConfirm_WithNothingWaiting_AGroupComingLaterLeavesAtOnce()
+    {
+        var sender = new GatedSender();
+        var lane = Lane(sender, new PublisherOptions { SlowConfirm = TimeSpan.FromMilliseconds(50) });
+        var first = lane.EnqueueAsync(Group(1), Forever);
+        await sender.WaitForSends(1);
+        await Task.Delay(200, Test);
+        Assert.Single(sender.Sent); // slow, but no group waits behind it: nothing more to send
+
+        var second = lane.EnqueueAsync(Group(2), Forever);
+        await sender.WaitForSends(2);
+        Assert.False(first.IsCompleted);
+
+        sender.Gate.SetResult();
+        await Task.WhenAll(first, second);
+        Assert.Equal([1, 2], sender.Sent.Select(s => s.Batch.EventCount));
+    }
+
+    [Fact]
+    public async Task SlowConfirm_NoMoreThanMaxInFlightPerTableMessages()
+    {
+        var sender = new GatedSender();
+        var lane = Lane(sender, new PublisherOptions { MaxInFlightPerTable = 2, SlowConfirm = TimeSpan.FromMilliseconds(50) });
+        var first = lane.EnqueueAsync(Group(1), Forever);
+        await sender.WaitForSends(1);
+        await Task.Delay(100, Test);
+        var second = lane.EnqueueAsync(Group(2), Forever);
+        await sender.WaitForSends(2);
+
+        // Both messages are slow now, and both slots taken: the next groups wait for a confirm.
+        var rest = new[] { lane.EnqueueAsync(Group(3), Forever), lane.EnqueueAsync(Group(4), Forever) };
+        await Task.Delay(200, Test);
+        Assert.Equal(2, sender.Sent.Count);
+
+        sender.Gate.SetResult();
+        await Task.WhenAll(rest.Append(first).Append(second));
+        Assert.Equal([1, 2, 7], sender.Sent.Select(s => s.Batch.EventCount));
+    }
+
+    [Fact]
+    public async Task SlowConfirm_Zero_GroupsWaitForTheConfirm()
+    {
+        var sender = new GatedSender();
+        var lane = Lane(sender, new PublisherOptions { SlowConfirm = TimeSpan.Zero });
+        var first = lane.EnqueueAsync(Group(1), Forever);
+        await sender.WaitForSends(1);
+        var second = lane.EnqueueAsync(Group(2), Forever);
+        await Task.Delay(300, Test);
+        Assert.Single(sender.Sent);
+
+        sender.Gate.SetResult();
+        await Task.WhenAll(first, second);
         Assert.Equal([1, 2], sender.Sent.Select(s => s.Batch.EventCount));
     }
 }

@@ -10,12 +10,13 @@ namespace Events.Tests.Unit;
 public sealed class PublisherOptionsStartupTests
 {
     [Fact]
-    public void Linger_Unset_IsFiveMillisecondsUntilFiveHundredEvents()
+    public void Unset_LingerIsFiveMillisecondsUntilFiveHundredEvents_SlowConfirmTwentyMilliseconds()
     {
         var options = Publisher([]);
 
         Assert.Equal(TimeSpan.FromMilliseconds(5), options.Linger);
         Assert.Equal(500, options.LingerUntilEvents);
+        Assert.Equal(TimeSpan.FromMilliseconds(20), options.SlowConfirm);
     }
 
     [Fact]
@@ -24,11 +25,19 @@ public sealed class PublisherOptionsStartupTests
         Assert.Equal(TimeSpan.Zero, Publisher(new() { ["Events:Publisher:Linger"] = "00:00:00" }).Linger);
     }
 
+    [Fact]
+    public void SlowConfirm_Zero_IsAccepted()
+    {
+        Assert.Equal(TimeSpan.Zero, Publisher(new() { ["Events:Publisher:SlowConfirm"] = "00:00:00" }).SlowConfirm);
+    }
+
     [Theory]
     [InlineData("Events:Publisher:Linger", "-00:00:00.001", "Events:Publisher:Linger must be between 0 and 1 second.")]
     [InlineData("Events:Publisher:Linger", "00:00:02", "Events:Publisher:Linger must be between 0 and 1 second.")]
     [InlineData("Events:Publisher:LingerUntilEvents", "0", "Events:Publisher:LingerUntilEvents must be at least 1.")]
-    public void Linger_OutOfRange_IsRefusedWithItsKey(string key, string value, string problem)
+    [InlineData("Events:Publisher:SlowConfirm", "-00:00:00.001", "Events:Publisher:SlowConfirm must be between 0 and 10 seconds.")]
+    [InlineData("Events:Publisher:SlowConfirm", "00:00:11", "Events:Publisher:SlowConfirm must be between 0 and 10 seconds.")]
+    public void OutOfRange_IsRefusedWithItsKey(string key, string value, string problem)
     {
         var failure = Assert.Throws<OptionsValidationException>(() => Publisher(new() { [key] = value }));
 
