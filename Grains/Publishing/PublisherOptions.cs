@@ -15,7 +15,8 @@ public sealed class PublisherOptions
 
     /// <summary>
     /// Messages being confirmed at once per table on one silo. Beyond the first, one starts only while a full message
-    /// (<see cref="MaxEventsPerMessage"/>) waits, so messages stay big at moderate load. Default 4.
+    /// (<see cref="MaxEventsPerMessage"/>) waits or the oldest confirm is slow (<see cref="SlowConfirm"/>), so messages
+    /// stay big at moderate load. Default 4.
     /// </summary>
     public int MaxInFlightPerTable { get; set; } = 4;
 
