@@ -28,6 +28,9 @@ public sealed class PublisherOptions
     /// </summary>
     public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>Events a message needs to leave before <see cref="Linger"/> has passed. Default 500.</summary>
+    public int LingerUntilEvents { get; set; } = 500;
+
     /// <summary>
     /// Once a table's message has waited this long for RabbitMQ's confirm, the groups waiting behind it leave in
     /// another message (up to <see cref="MaxInFlightPerTable"/>), so a slow confirm holds up only its own groups.
@@ -35,9 +38,6 @@ public sealed class PublisherOptions
     /// behind a slow confirm"). Default 20 ms; 0 turns it off.
     /// </summary>
     public TimeSpan SlowConfirm { get; set; } = TimeSpan.FromMilliseconds(20);
-
-    /// <summary>Events a message needs to leave before <see cref="Linger"/> has passed. Default 500.</summary>
-    public int LingerUntilEvents { get; set; } = 500;
 
     /// <summary>Upper bound on events in one message, to keep messages a few MB at most. Default 5000.</summary>
     public int MaxEventsPerMessage { get; set; } = 5000;
