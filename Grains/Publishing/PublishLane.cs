@@ -44,11 +44,7 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
                 _filled.TrySetResult();
                 _filled = null;
             }
-            start = MayStartMessage();
-            if (start)
-            {
-                _running++;
-            }
+            start = TryClaimDrainer();
         }
         if (start)
         {
@@ -71,11 +67,10 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
                 // Leaving is safe while groups wait: MayStartMessage is false only with another message in flight,
                 // and its drainer looks again when that message is confirmed.
                 _running--;
-                if (!MayStartMessage() || _pending.Count == 0)
+                if (!TryClaimDrainer())
                 {
                     return;
                 }
-                _running++;
                 if (afterConfirm && (linger = LingerLeft()) > TimeSpan.Zero)
                 {
                     // Groups came while the last message was confirmed, so more are coming: let them fill this one.
@@ -121,8 +116,7 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
         {
             _slowConfirms++;
             // The groups that wait behind the slow confirm leave in another message.
-            start = _pending.Count > 0 && MayStartMessage();
-            if (start) _running++;
+            start = TryClaimDrainer();
         }
         if (start) _ = Task.Run(DrainAsync);
         await send;
@@ -152,6 +146,14 @@ internal sealed class PublishLane(string table, ISinkStreamSender sender, SinkBa
     private TimeSpan LingerLeft() => _pendingEvents < LingerUntilEvents
         ? options.Linger - Stopwatch.GetElapsedTime(_pending[0].Arrived)
         : TimeSpan.Zero;
+
+    /// <summary>Under the lock: counts one more drainer if groups wait and another message may start.</summary>
+    private bool TryClaimDrainer()
+    {
+        if (_pending.Count == 0 || !MayStartMessage()) return false;
+        _running++;
+        return true;
+    }
 
     private bool MayStartMessage() =>
         _running == 0 || (_running < options.MaxInFlightPerTable && (_pendingEvents >= options.MaxEventsPerMessage || _slowConfirms > 0));
