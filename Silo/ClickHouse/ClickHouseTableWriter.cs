@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using ClickHouse.Driver;
+using CommunityToolkit.HighPerformance.Buffers;
 using Events.Grains.Sinks;
 using Events.Grains.Tables;
 using Microsoft.Extensions.Options;
@@ -10,12 +11,17 @@ namespace Events.Silo.ClickHouse;
 /// <summary>
 /// Writes a generation of rows as one RowBinary insert. The sink encodes each message's rows when it arrives
 /// (<see cref="Encode"/>, <see cref="RowBinaryColumns"/>), so waiting rows are bytes, not objects, and an insert only
-/// sends them.
+/// sends them. With <see cref="ClickHouseOptions.Compression"/> each message's rows are gzipped then too: they wait in
+/// a fraction of the memory, and an insert sends the gzip members one after another, which a gzip reader takes as one
+/// body (RFC 1952, 2.2).
 /// </summary>
 internal sealed class ClickHouseTableWriter(ClickHouseSchema schema, ClickHouseClient client, IOptions<ClickHouseOptions> options)
     : ITableWriter
 {
     private readonly ConcurrentDictionary<string, (string Sql, Action<RowBinaryWriter, object[]> Write)> _inserts = new(StringComparer.Ordinal);
+
+    // One per thread, for the message being compressed: only its copy out waits.
+    [ThreadStatic] private static MemoryStream? t_gzipped;
 
     public async Task WriteAsync(TableSchema table, IReadOnlyList<object[]> rows, CancellationToken cancellationToken)
     {
@@ -54,7 +60,7 @@ internal sealed class ClickHouseTableWriter(ClickHouseSchema schema, ClickHouseC
         try
         {
             using var response = await client.PostStreamAsync(Insert(table).Sql,
-                (body, token) => SendAsync(body, parts, compress, token), compress, cancellationToken);
+                (body, token) => SendAsync(body, parts, token), compress, cancellationToken);
         }
         catch (Exception ex) when (ClickHouseErrors.Classify(ex) is RowsRejectedException refused)
         {
@@ -66,21 +72,35 @@ internal sealed class ClickHouseTableWriter(ClickHouseSchema schema, ClickHouseC
     {
         var write = Insert(table).Write;
         var writer = new RowBinaryWriter();
+        var count = 0;
         try
         {
-            var count = 0;
             foreach (var row in rows)
             {
                 write(writer, row);
                 count++;
             }
-            return new EncodedRows(writer.Written, count, owner: writer);
         }
         catch
         {
             writer.Dispose();
             throw;
         }
+        if (!options.Value.Compression) return new EncodedRows(writer.Written, count, owner: writer);
+        using (writer) return Gzip(writer.Written.Span, count);
+    }
+
+    private static EncodedRows Gzip(ReadOnlySpan<byte> rows, int count)
+    {
+        var scratch = t_gzipped ??= new MemoryStream(64 * 1024);
+        scratch.SetLength(0);
+        using (var gzip = new GZipStream(scratch, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(rows);
+        // Copied out to pooled memory of about its size, which is what waits: a buffer sized for the rows would hold
+        // them uncompressed again.
+        var compressed = MemoryOwner<byte>.Allocate((int)scratch.Length);
+        scratch.GetBuffer().AsSpan(0, compressed.Length).CopyTo(compressed.Span);
+        if (scratch.Capacity > 4 * 1024 * 1024) t_gzipped = null; // an unusually large message does not keep its buffer
+        return new EncodedRows(compressed.Memory, count, owner: compressed);
     }
 
     // optimize_on_insert = 0: ClickHouse would otherwise collapse copies inside each insert as it writes it, which took
@@ -92,14 +112,9 @@ internal sealed class ClickHouseTableWriter(ClickHouseSchema schema, ClickHouseC
             "SETTINGS optimize_on_insert = 0 FORMAT RowBinary",
             RowBinaryColumns.RowWriter(table)));
 
-    private static async Task SendAsync(Stream body, IReadOnlyList<EncodedRows> parts, bool compress, CancellationToken cancellationToken)
+    // Each part is already in the body's encoding (gzip members when compressing): the insert only sends the bytes.
+    private static async Task SendAsync(Stream body, IReadOnlyList<EncodedRows> parts, CancellationToken cancellationToken)
     {
-        if (!compress)
-        {
-            foreach (var part in parts) await body.WriteAsync(part.Bytes, cancellationToken);
-            return;
-        }
-        await using var gzip = new GZipStream(body, CompressionLevel.Fastest, leaveOpen: true);
-        foreach (var part in parts) await gzip.WriteAsync(part.Bytes, cancellationToken);
+        foreach (var part in parts) await body.WriteAsync(part.Bytes, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using ClickHouse.Driver;
 using Events.Grains;
 using Events.Grains.Sinks;
@@ -10,7 +11,8 @@ namespace Events.Tests.ClickHouse;
 
 /// <summary>
 /// The ClickHouse writer against the real server: every column type the tables use, encoded as RowBinary ahead of
-/// the insert, reads back as written; a value its column cannot hold refuses the insert and names the column; copies
+/// the insert, reads back as written, with compression and without; with it a message's rows wait gzipped; a value
+/// its column cannot hold refuses the insert and names the column; copies
 /// in one insert stay until a merge; a table made before its settings gets them.
 /// </summary>
 public sealed class ClickHouseTableWriterTests : IAsyncLifetime
@@ -50,6 +52,14 @@ public sealed class ClickHouseTableWriterTests : IAsyncLifetime
         _writer = new ClickHouseTableWriter(_schema, _client, options);
     }
 
+    // A writer of its own for the compression setting (the default, on, is _writer's).
+    private (ClickHouseTableWriter Writer, ClickHouseClient Client) Writer(bool compression)
+    {
+        var options = Options.Create(new ClickHouseOptions { Port = LocalServices.ClickHousePort, Database = _database, Compression = compression });
+        var client = new ClickHouseClient(options.Value.ConnectionString);
+        return (new ClickHouseTableWriter(new ClickHouseSchema(options, client), client, options), client);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _query.ExecuteAsync($"DROP DATABASE IF EXISTS `{_database}`");
@@ -63,9 +73,13 @@ public sealed class ClickHouseTableWriterTests : IAsyncLifetime
         return events.Select(e => table.MapRow(new RowContext(group, e)));
     }
 
-    [Fact]
-    public async Task EncodedParts_EveryColumnType_ReadBackAsWritten()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task EncodedParts_EveryColumnType_ReadBackAsWritten(bool compression)
     {
+        var (writer, client) = Writer(compression);
+        using var _ = client;
         var table = Table("types");
         var longText = new string('ü', 70_000); // longer than the encoder's buffer
         IngestedEvent[] events =
@@ -76,11 +90,11 @@ public sealed class ClickHouseTableWriterTests : IAsyncLifetime
         ];
 
         // Two messages' rows, encoded when they arrived, sent in one insert.
-        var first = _writer.Encode(table, Rows(table, events[..2]));
-        var second = _writer.Encode(table, Rows(table, events[2..]));
+        var first = writer.Encode(table, Rows(table, events[..2]));
+        var second = writer.Encode(table, Rows(table, events[2..]));
         Assert.NotNull(first);
         Assert.NotNull(second);
-        await _writer.WriteEncodedAsync(table, [first, second], CancellationToken.None);
+        await writer.WriteEncodedAsync(table, [first, second], CancellationToken.None);
 
         var rows = await _query.RowsAsync(
             $"SELECT id, name, toUnixTimestamp64Milli(at) AS at, n, small, x, yes, toString(money) AS money, params FROM `{_database}`.types ORDER BY id");
@@ -93,6 +107,28 @@ public sealed class ClickHouseTableWriterTests : IAsyncLifetime
         Assert.Equal([false, true, true], rows.Select(r => r.GetProperty("yes").GetBoolean()));
         Assert.Equal(["-12345678901234.5678", "170000000.0123", "6.5537"], rows.Select(r => r.GetProperty("money").GetString()));
         Assert.Equal(["", longText, "{\"k\":[1,2]}"], rows.Select(r => r.GetProperty("params").GetString()));
+    }
+
+    [Fact]
+    public void WithCompression_AMessagesRowsWaitGzipped_AsTheirRowBinaryMadeSmaller()
+    {
+        var (plain, client) = Writer(compression: false);
+        using var _ = client;
+        var table = Table("held");
+        var events = Enumerable.Range(0, 500)
+            .Select(i => new IngestedEvent { Id = $"id-{i}", Name = "AppOpened", TimestampMs = 1_700_000_000_000 + i, ParamsJson = "{\"screen\":\"home\"}" })
+            .ToArray();
+
+        using var rowBinary = plain.Encode(table, Rows(table, events));
+        using var held = _writer.Encode(table, Rows(table, events));
+
+        Assert.NotNull(rowBinary);
+        Assert.NotNull(held);
+        Assert.Equal(500, held.Rows);
+        Assert.True(held.Bytes.Length * 2 < rowBinary.Bytes.Length, $"{held.Bytes.Length} bytes held for {rowBinary.Bytes.Length} of rows");
+        using var unzipped = new MemoryStream();
+        using (var gzip = new GZipStream(new MemoryStream(held.Bytes.ToArray()), CompressionMode.Decompress)) gzip.CopyTo(unzipped);
+        Assert.Equal(rowBinary.Bytes.ToArray(), unzipped.ToArray());
     }
 
     [Fact]
