@@ -43,10 +43,12 @@ public sealed class RabbitMqStreamOptions
     /// Bytes of messages one queue's receiver holds at most, received and not yet settled (each waits until its sink
     /// stored it). Past it the receiver stops the broker's deliveries until settling frees half; the queue keeps the rest.
     /// Bounds the silo's memory in bytes where <see cref="PrefetchCount"/> and <see cref="CacheSize"/> bound it in
-    /// messages: a message may carry thousands of events. Default 8 MiB: at peak a queue held less and never paused, and
-    /// while ClickHouse was down a silo stayed under 1 GiB (BENCHMARKS.md). A message larger than it is read alone.
+    /// messages: a message may carry thousands of events. Default 16 MiB: with 8 MiB, at a peak of ~100,000 events/s
+    /// messages waited up to 3-5 s in the broker while an insert ran; with 16 MiB, and the sinks holding rows gzipped,
+    /// a silo stayed under 1 GiB while ClickHouse was down (BENCHMARKS.md, "Rows held gzipped, a larger byte budget").
+    /// A message larger than it is read alone.
     /// </summary>
-    public long MaxUnackedBytesPerQueue { get; set; } = 8 * 1024 * 1024;
+    public long MaxUnackedBytesPerQueue { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>Channels used for publishing; publishes on one channel share its confirm stream.</summary>
     public int PublisherChannels { get; set; } = 4;

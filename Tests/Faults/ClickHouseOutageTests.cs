@@ -18,7 +18,7 @@ public sealed class ClickHouseOutageTests
     // a minute's ~500 messages (the publish lane coalesces a call's groups) fitted in the 8 × 64 the silos may hold.
     private const int StreamCache = 8;
 
-    // Far smaller than the default (8 MiB) for the same reason: a few of CI's messages per queue, while the default
+    // Far smaller than the default (16 MiB) for the same reason: a few of CI's messages per queue, while the default
     // cache and prefetch would take the whole minute in.
     private const int ByteBudget = 16 * 1024;
 
