@@ -44,7 +44,7 @@ public sealed class RabbitMqStreamOptions
     /// stored it). Past it the receiver stops the broker's deliveries until settling frees half; the queue keeps the rest.
     /// Bounds the silo's memory in bytes where <see cref="PrefetchCount"/> and <see cref="CacheSize"/> bound it in
     /// messages: a message may carry thousands of events. Default 16 MiB: with 8 MiB, at a peak of ~100,000 events/s
-    /// messages waited up to 3-5 s in the broker while an insert ran; with 16 MiB, and the sinks holding rows gzipped,
+    /// messages waited up to 2-5 s in the broker while an insert ran; with 16 MiB, and the sinks holding rows gzipped,
     /// a silo stayed under 1 GiB while ClickHouse was down (BENCHMARKS.md, "Rows held gzipped, a larger byte budget").
     /// A message larger than it is read alone.
     /// </summary>
