@@ -12,8 +12,8 @@ namespace Events.Tests.ClickHouse;
 /// <summary>
 /// The ClickHouse writer against the real server: every column type the tables use, encoded as RowBinary ahead of
 /// the insert, reads back as written, with compression and without; with it a message's rows wait gzipped; a value
-/// its column cannot hold refuses the insert and names the column; copies
-/// in one insert stay until a merge; a table made before its settings gets them.
+/// its column cannot hold refuses the insert and names the column; copies in one insert stay until a merge; a table
+/// made before its settings gets them.
 /// </summary>
 public sealed class ClickHouseTableWriterTests : IAsyncLifetime
 {
@@ -52,19 +52,19 @@ public sealed class ClickHouseTableWriterTests : IAsyncLifetime
         _writer = new ClickHouseTableWriter(_schema, _client, options);
     }
 
+    public async ValueTask DisposeAsync()
+    {
+        await _query.ExecuteAsync($"DROP DATABASE IF EXISTS `{_database}`");
+        _query.Dispose();
+        _client.Dispose();
+    }
+
     // A writer of its own for the compression setting (the default, on, is _writer's).
     private (ClickHouseTableWriter Writer, ClickHouseClient Client) Writer(bool compression)
     {
         var options = Options.Create(new ClickHouseOptions { Port = LocalServices.ClickHousePort, Database = _database, Compression = compression });
         var client = new ClickHouseClient(options.Value.ConnectionString);
         return (new ClickHouseTableWriter(new ClickHouseSchema(options, client), client, options), client);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _query.ExecuteAsync($"DROP DATABASE IF EXISTS `{_database}`");
-        _query.Dispose();
-        _client.Dispose();
     }
 
     private static IEnumerable<object[]> Rows(TableSchema table, params IngestedEvent[] events)
