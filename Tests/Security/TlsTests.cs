@@ -35,7 +35,11 @@ public sealed class TlsTests(TlsFixture fixture) : IClassFixture<TlsFixture>
         using var plainGrpc = GrpcChannel.ForAddress($"http://127.0.0.1:{fixture.Api.GrpcPort}");
         var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => new Protos.EventService.EventServiceClient(plainGrpc)
             .dispatchAsync(Batch(Header("tls-plain"), Launch("tls-plain-1", 1)), cancellationToken: Cancel).ResponseAsync);
-        Assert.Equal(Grpc.Core.StatusCode.Unavailable, refused.StatusCode);
+        // Refused either way, by timing: the server closes the connection (Unavailable), or its TLS alert arrives first,
+        // which is not the HTTP/2 handshake the client waits for (Internal, "the server did not complete the HTTP/2
+        // handshake"; 2 runs of 6 here).
+        Assert.True(refused.StatusCode is Grpc.Core.StatusCode.Unavailable or Grpc.Core.StatusCode.Internal,
+            $"plain gRPC to the TLS port: {refused.StatusCode}: {refused.Status.Detail}");
     }
 
     [Fact]
