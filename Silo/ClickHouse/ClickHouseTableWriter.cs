@@ -95,8 +95,8 @@ internal sealed class ClickHouseTableWriter(ClickHouseSchema schema, ClickHouseC
         var scratch = t_gzipped ??= new MemoryStream(64 * 1024);
         scratch.SetLength(0);
         using (var gzip = new GZipStream(scratch, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(rows);
-        // Copied out to pooled memory of about its size, which is what waits: a buffer sized for the rows would hold
-        // them uncompressed again.
+        // Copied out to pooled memory sized for it (the pool's arrays come in powers of two, so at most twice), which is
+        // what waits: a buffer sized for the rows would hold them uncompressed again.
         var compressed = MemoryOwner<byte>.Allocate((int)scratch.Length);
         scratch.GetBuffer().AsSpan(0, compressed.Length).CopyTo(compressed.Span);
         if (scratch.Capacity > 4 * 1024 * 1024) t_gzipped = null; // an unusually large message does not keep its buffer
